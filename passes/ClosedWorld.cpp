@@ -1,0 +1,162 @@
+//===- ClosedWorld.cpp - Make the device module a closed world -----------===//
+//
+// A CUDA device module compiled without -fgpu-rdc is a whole program: the
+// host reaches it only through kernels and __device__ variables. This pass
+// makes that explicit before the coroutine passes run. Every other function
+// becomes internal, so a ramp whose every caller placed its frame is deleted
+// instead of staying behind with its call to operator new, and the set of
+// functions whose address is taken is final (the devirtualizer relies on it).
+//
+// It also records the device coroutines and tags the calls that would give a
+// frame heap storage: the global operator new, malloc and their frees. A
+// promise type's own operator new is the user's choice and is left alone. A
+// tagged call that survives the pipeline is reported by LoweringVerifier.
+//
+//===----------------------------------------------------------------------===//
+#include "coroptx/Passes/ClosedWorld.h"
+#include "coroptx/Passes/DeviceModule.h"
+
+#include "llvm/ADT/StringSet.h"
+#include "llvm/Demangle/Demangle.h"
+#include "llvm/IR/InstIterator.h"
+#include "llvm/IR/Instructions.h"
+#include "llvm/IR/IntrinsicInst.h"
+#include "llvm/IR/Module.h"
+#include "llvm/Transforms/Utils/ModuleUtils.h"
+
+#define DEBUG_TYPE "coroptx-closed-world"
+
+using namespace llvm;
+using namespace coroptx;
+
+/// The call that produces \p Mem, looking through the phi and select that
+/// clang puts between the allocation and llvm.coro.begin.
+static void collectProducingCalls(Value *Mem, SmallVectorImpl<CallBase *> &Out,
+                                  SmallPtrSetImpl<Value *> &Seen) {
+  if (!Seen.insert(Mem).second)
+    return;
+  if (auto *Call = dyn_cast<CallBase>(Mem))
+    Out.push_back(Call);
+  else if (auto *Phi = dyn_cast<PHINode>(Mem))
+    for (Value *In : Phi->incoming_values())
+      collectProducingCalls(In, Out, Seen);
+  else if (auto *Sel = dyn_cast<SelectInst>(Mem)) {
+    collectProducingCalls(Sel->getTrueValue(), Out, Seen);
+    collectProducingCalls(Sel->getFalseValue(), Out, Seen);
+  }
+}
+
+/// True for the heap functions a frame must not use: the replaceable global
+/// operator new and delete, and the C allocator behind them. NVPTX's
+/// TargetLibraryInfo knows no library function, so they are named here.
+static bool isGlobalHeapFunction(const CallBase &Call, bool Allocates) {
+  const Function *Callee = Call.getCalledFunction();
+  if (!Callee)
+    return false;
+  StringRef Name = Callee->getName();
+  if (Allocates)
+    return Name.starts_with("_Znwm") || Name.starts_with("_Znam") ||
+           Name == "malloc" || Name == "calloc" || Name == "aligned_alloc";
+  return Name.starts_with("_ZdlPv") || Name.starts_with("_ZdaPv") ||
+         Name == "free";
+}
+
+/// Marks \p Call as heap traffic of the frame of coroutine \p Owner. The
+/// call site is kept from inlining: clang's device operator new is an inline
+/// wrapper around malloc, and the tag must outlive it to be reported.
+static void tagHeapFrameCall(CallBase &Call, StringRef Kind, MDNode *Owner) {
+  Call.setMetadata(Kind, Owner);
+  Call.addFnAttr(Attribute::NoInline);
+}
+
+/// Tags the heap allocation and free of \p Coro's frame; returns true if any.
+static bool tagHeapFrameCalls(Function &Coro) {
+  LLVMContext &Ctx = Coro.getContext();
+  MDNode *Owner = MDNode::get(Ctx, MDString::get(Ctx, Coro.getName()));
+  bool Tagged = false;
+  for (Instruction &I : instructions(Coro)) {
+    auto *Intr = dyn_cast<IntrinsicInst>(&I);
+    if (!Intr)
+      continue;
+    if (Intr->getIntrinsicID() == Intrinsic::coro_begin) {
+      SmallVector<CallBase *, 2> Producers;
+      SmallPtrSet<Value *, 8> Seen;
+      collectProducingCalls(Intr->getArgOperand(1), Producers, Seen);
+      for (CallBase *Alloc : Producers)
+        if (isGlobalHeapFunction(*Alloc, /*Allocates=*/true)) {
+          tagHeapFrameCall(*Alloc, FrameAllocMDKind, Owner);
+          Tagged = true;
+        }
+    } else if (Intr->getIntrinsicID() == Intrinsic::coro_free) {
+      for (User *U : Intr->users())
+        if (auto *Free = dyn_cast<CallBase>(U);
+            Free && isGlobalHeapFunction(*Free, /*Allocates=*/false)) {
+          tagHeapFrameCall(*Free, FrameFreeMDKind, Owner);
+          Tagged = true;
+        }
+    }
+  }
+  return Tagged;
+}
+
+/// Gives every defined non-kernel function internal linkage, except those
+/// the user pinned with __attribute__((used)).
+static bool internalizeNonKernels(Module &M) {
+  SmallVector<GlobalValue *, 8> Pinned;
+  collectUsedGlobalVariables(M, Pinned, /*CompilerUsed=*/false);
+  collectUsedGlobalVariables(M, Pinned, /*CompilerUsed=*/true);
+  bool Changed = false;
+  for (Function &F : M) {
+    if (F.isDeclaration() || F.hasLocalLinkage() || isKernel(F) ||
+        is_contained(Pinned, &F))
+      continue;
+    F.setLinkage(GlobalValue::InternalLinkage);
+    F.setVisibility(GlobalValue::DefaultVisibility);
+    F.setComdat(nullptr);
+    Changed = true;
+  }
+  return Changed;
+}
+
+/// The frame of std::noop_coroutine() is a device variable only because the
+/// coroptx prelude made it one; the host side never registers it, so nothing
+/// outside the module can write it. Making it a constant lets the optimizer
+/// see that resuming a noop handle calls the empty dummy, and fold it away.
+static bool freezeNoopCoroutineFrame(Module &M) {
+  for (GlobalVariable &GV : M.globals()) {
+    if (GV.isDeclaration() || GV.isConstant())
+      continue;
+    std::string Name = demangle(GV.getName());
+    if (Name.find("coroutine_handle<") == std::string::npos ||
+        !StringRef(Name).ends_with("noop_coroutine_promise>::_S_fr"))
+      continue;
+    GV.setLinkage(GlobalValue::InternalLinkage);
+    GV.setComdat(nullptr);
+    GV.setExternallyInitialized(false);
+    GV.setConstant(true);
+    return true;
+  }
+  return false;
+}
+
+PreservedAnalyses ClosedWorldPass::run(Module &M, ModuleAnalysisManager &) {
+  if (!isDeviceModule(M))
+    return PreservedAnalyses::all();
+  bool Changed = false;
+  NamedMDNode *List = M.getOrInsertNamedMetadata(CoroutineListMDName);
+  StringSet<> Recorded;
+  for (const MDNode *Entry : List->operands())
+    Recorded.insert(cast<MDString>(Entry->getOperand(0))->getString());
+  for (Function &F : M) {
+    if (!F.isPresplitCoroutine() || !Recorded.insert(F.getName()).second)
+      continue;
+    LLVMContext &Ctx = M.getContext();
+    List->addOperand(MDNode::get(Ctx, MDString::get(Ctx, F.getName())));
+    Changed |= tagHeapFrameCalls(F);
+  }
+  if (!RelocatableDeviceCode) {
+    Changed |= internalizeNonKernels(M);
+    Changed |= freezeNoopCoroutineFrame(M);
+  }
+  return Changed ? PreservedAnalyses::none() : PreservedAnalyses::all();
+}

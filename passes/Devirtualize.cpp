@@ -1,0 +1,141 @@
+//===- Devirtualize.cpp - Closed-world resume/destroy dispatch ------------===//
+//
+// After CoroSplit, `h.resume()` and `h.destroy()` load a function pointer from
+// the frame and call it: on NVPTX an indirect call goes through the
+// .callprototype ABI, with parameters in memory and registers saved around
+// it, and it stops inlining. A device module compiled without -fgpu-rdc is a
+// closed world (ClosedWorldPass made every non-kernel function internal), so
+// the callee is one of the functions whose address is taken. This pass
+// expands each indirect call into a chain of compares against those
+// candidates with a direct call in each arm; the last candidate needs no
+// compare. Once the calls are direct, the inliner and SROA fold the chain
+// wherever the stored pointer is known, which is the common case for frames
+// placed in their caller.
+//
+// A candidate must return the call's type and take a prefix of its
+// parameters: the libstdc++ noop coroutine's dummy takes no argument although
+// it is called with the frame pointer, which is harmless to drop.
+//
+//===----------------------------------------------------------------------===//
+#include "coroptx/Passes/Devirtualize.h"
+#include "coroptx/Passes/DeviceModule.h"
+
+#include "llvm/ADT/Statistic.h"
+#include "llvm/IR/IRBuilder.h"
+#include "llvm/IR/InstIterator.h"
+#include "llvm/IR/Instructions.h"
+#include "llvm/IR/Module.h"
+
+#define DEBUG_TYPE "coroptx-devirtualize"
+
+STATISTIC(NumDevirtualized, "Indirect calls turned into direct dispatch");
+
+using namespace llvm;
+using namespace coroptx;
+
+/// True if \p Target can stand behind an indirect call of type \p CallTy.
+static bool fitsCallType(const Function &Target, const FunctionType &CallTy) {
+  const FunctionType *TargetTy = Target.getFunctionType();
+  if (TargetTy->isVarArg() || TargetTy->getReturnType() != CallTy.getReturnType() ||
+      TargetTy->getNumParams() > CallTy.getNumParams())
+    return false;
+  for (unsigned I = 0, E = TargetTy->getNumParams(); I != E; ++I)
+    if (TargetTy->getParamType(I) != CallTy.getParamType(I))
+      return false;
+  return true;
+}
+
+/// The functions an indirect call of type \p CallTy can reach in a closed world.
+static SmallVector<Function *, 8>
+candidateTargets(ArrayRef<Function *> AddressTaken, const FunctionType &CallTy) {
+  SmallVector<Function *, 8> Targets;
+  for (Function *F : AddressTaken)
+    if (fitsCallType(*F, CallTy))
+      Targets.push_back(F);
+  return Targets;
+}
+
+/// Emits a direct call of \p Target with the leading arguments of \p Call.
+static CallInst *emitDirectCall(IRBuilder<> &B, CallBase &Call, Function &Target) {
+  SmallVector<Value *, 4> Args(
+      Call.args().begin(),
+      Call.args().begin() + Target.getFunctionType()->getNumParams());
+  CallInst *Direct = B.CreateCall(&Target, Args);
+  Direct->setCallingConv(Target.getCallingConv());
+  Direct->setDebugLoc(Call.getDebugLoc());
+  return Direct;
+}
+
+/// Replaces \p Call by compare-and-branch dispatch over \p Targets.
+static void expandToDirectDispatch(CallInst &Call, ArrayRef<Function *> Targets) {
+  LLVMContext &Ctx = Call.getContext();
+  Function &Parent = *Call.getFunction();
+  BasicBlock *Head = Call.getParent();
+  BasicBlock *Join = Head->splitBasicBlock(Call.getIterator(), "coroptx.join");
+  Head->getTerminator()->eraseFromParent();
+
+  PHINode *Result = nullptr;
+  if (!Call.getType()->isVoidTy())
+    Result = PHINode::Create(Call.getType(), Targets.size(), "coroptx.result",
+                             Join->begin());
+
+  Value *Callee = Call.getCalledOperand();
+  BasicBlock *Test = Head;
+  for (auto [Index, Target] : enumerate(Targets)) {
+    BasicBlock *Arm = BasicBlock::Create(
+        Ctx, "coroptx.call." + Target->getName(), &Parent, Join);
+    IRBuilder<> ArmBuilder(Arm);
+    CallInst *Direct = emitDirectCall(ArmBuilder, Call, *Target);
+    ArmBuilder.CreateBr(Join);
+    if (Result)
+      Result->addIncoming(Direct, Arm);
+
+    IRBuilder<> TestBuilder(Test);
+    if (Index + 1 == Targets.size()) {
+      // The closed world leaves no other callee: no compare, and no
+      // unreachable default for ptxas to add false edges after.
+      TestBuilder.CreateBr(Arm);
+      break;
+    }
+    BasicBlock *Next =
+        BasicBlock::Create(Ctx, "coroptx.dispatch", &Parent, Join);
+    TestBuilder.CreateCondBr(TestBuilder.CreateICmpEQ(Callee, Target), Arm,
+                             Next);
+    Test = Next;
+  }
+  if (Result)
+    Call.replaceAllUsesWith(Result);
+  Call.eraseFromParent();
+}
+
+PreservedAnalyses DevirtualizePass::run(Module &M, ModuleAnalysisManager &) {
+  if (!isDeviceModule(M) || RelocatableDeviceCode)
+    return PreservedAnalyses::all();
+
+  SmallVector<Function *, 16> AddressTaken;
+  for (Function &F : M)
+    if (!F.isDeclaration() &&
+        F.hasAddressTaken(nullptr, /*IgnoreCallbackUses=*/false,
+                          /*IgnoreAssumeLikeCalls=*/true,
+                          /*IgnoreLLVMUsed=*/true))
+      AddressTaken.push_back(&F);
+
+  SmallVector<CallInst *, 16> IndirectCalls;
+  for (Function &F : M)
+    for (Instruction &I : instructions(F))
+      if (auto *Call = dyn_cast<CallInst>(&I);
+          Call && Call->isIndirectCall() && !Call->isInlineAsm())
+        IndirectCalls.push_back(Call);
+
+  bool Changed = false;
+  for (CallInst *Call : IndirectCalls) {
+    SmallVector<Function *, 8> Targets =
+        candidateTargets(AddressTaken, *Call->getFunctionType());
+    if (Targets.empty())
+      continue; // LoweringVerifier reports it at the user's function.
+    expandToDirectDispatch(*Call, Targets);
+    ++NumDevirtualized;
+    Changed = true;
+  }
+  return Changed ? PreservedAnalyses::none() : PreservedAnalyses::all();
+}

@@ -1,0 +1,113 @@
+//===- LoweringVerifier.cpp - Prove the invariants, or stop --------------===//
+//
+// The last coroptx pass on a device module checks what the lowering promises:
+// no coroutine frame on the heap and no indirect call. ClosedWorldPass tagged
+// the heap allocation and free of each frame before the coroutine passes
+// ran; a tagged call that is still here means the frame could not be placed
+// in its caller, and the coroutine is named in an error at its definition.
+// An indirect call still here could not be devirtualized (no candidate, or
+// -fgpu-rdc, where the module is not a closed world).
+//
+//===----------------------------------------------------------------------===//
+#include "coroptx/Passes/LoweringVerifier.h"
+#include "coroptx/Passes/DeviceModule.h"
+
+#include "llvm/ADT/SetVector.h"
+#include "llvm/Analysis/OptimizationRemarkEmitter.h"
+#include "llvm/IR/InstIterator.h"
+#include "llvm/IR/Instructions.h"
+#include "llvm/IR/Module.h"
+#include "llvm/Support/CommandLine.h"
+
+#define DEBUG_TYPE "coroptx-verify"
+
+using namespace llvm;
+using namespace coroptx;
+
+static cl::opt<bool> VerifyLowering(
+    "coroptx-verify", cl::init(true), cl::Hidden,
+    cl::desc("Report device coroutines left with heap frames or indirect "
+             "calls (turn off only to inspect the IR they leave)"));
+
+/// The function a diagnostic about coroutine \p Name is attached to. When the
+/// ramp was inlined away, a declaration with its name still lets clang find
+/// the source line; the compile fails anyway, so the module's shape is moot.
+static Function &coroutineForDiagnostic(Module &M, StringRef Name) {
+  if (Function *Ramp = M.getFunction(Name))
+    return *Ramp;
+  return *Function::Create(FunctionType::get(Type::getVoidTy(M.getContext()),
+                                             /*isVarArg=*/false),
+                           GlobalValue::ExternalLinkage, Name, M);
+}
+
+/// Names of the coroutines whose frame still has heap traffic.
+static SetVector<StringRef> coroutinesWithHeapFrames(Module &M) {
+  SetVector<StringRef> Offenders;
+  for (Function &F : M)
+    for (Instruction &I : instructions(F))
+      for (StringRef Kind : {FrameAllocMDKind, FrameFreeMDKind})
+        if (MDNode *Owner = I.getMetadata(Kind))
+          Offenders.insert(cast<MDString>(Owner->getOperand(0))->getString());
+  return Offenders;
+}
+
+PreservedAnalyses LoweringVerifierPass::run(Module &M,
+                                            ModuleAnalysisManager &MAM) {
+  if (!isDeviceModule(M) || !VerifyLowering)
+    return PreservedAnalyses::all();
+
+  SetVector<StringRef> HeapFrames = coroutinesWithHeapFrames(M);
+  SmallVector<std::pair<Function *, CallInst *>, 4> IndirectCalls;
+  for (Function &F : M)
+    for (Instruction &I : instructions(F))
+      if (auto *Call = dyn_cast<CallInst>(&I);
+          Call && Call->isIndirectCall() && !Call->isInlineAsm())
+        IndirectCalls.push_back({&F, Call});
+
+  bool AddedDeclarations = false;
+  for (StringRef Name : HeapFrames) {
+    AddedDeclarations |= !M.getFunction(Name);
+    reportLoweringError(
+        coroutineForDiagnostic(M, Name),
+        "the frame of device coroutine '" + displayName(Name) +
+            "' would be allocated on the heap: its handle outlives the "
+            "function that starts it, or its caller could not be seen, so "
+            "the frame cannot be placed in the caller's frame; keep the "
+            "coroutine's handle inside the function that creates it (for "
+            "example co_await it or pass it to block_on), or give its "
+            "promise_type an operator new");
+  }
+
+  for (auto [F, Call] : IndirectCalls) {
+    Function *Coro = owningCoroutine(*F);
+    Function &Culprit = Coro ? *Coro : *F;
+    reportLoweringError(
+        Culprit, "an indirect call remains in device function '" +
+                     displayName(F->getName()) +
+                     "': no function of a matching type has its address "
+                     "taken in the device module, or the module is compiled "
+                     "with -fgpu-rdc and is not a closed world");
+  }
+
+  if (HeapFrames.empty()) {
+    if (NamedMDNode *List = M.getNamedMetadata(CoroutineListMDName)) {
+      auto &FAM =
+          MAM.getResult<FunctionAnalysisManagerModuleProxy>(M).getManager();
+      for (const MDNode *Entry : List->operands()) {
+        StringRef Name = cast<MDString>(Entry->getOperand(0))->getString();
+        Function *Anchor = M.getFunction(Name);
+        if (!Anchor)
+          continue; // Inlined everywhere: nothing of it is left to report on.
+        OptimizationRemarkEmitter &ORE =
+            FAM.getResult<OptimizationRemarkEmitterAnalysis>(*Anchor);
+        ORE.emit([&] {
+          return OptimizationRemark("coroptx", "HeapFree", Anchor)
+                 << "device coroutine '" << displayName(Name)
+                 << "' lowered with no heap frame and no indirect call";
+        });
+      }
+    }
+  }
+  return AddedDeclarations ? PreservedAnalyses::none()
+                           : PreservedAnalyses::all();
+}

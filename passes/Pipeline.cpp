@@ -1,0 +1,176 @@
+//===- Pipeline.cpp - Where the coroptx passes run ------------------------===//
+//
+// clang's default pipelines, with three additions for device modules:
+//
+//  pipeline start   ClosedWorldPass: record coroutines, tag heap frames,
+//                   internalize. At -O0 it is followed by the O1 pipeline,
+//                   run on device modules that hold coroutines: frame
+//                   placement needs the inliner and SROA, and -O0 must still
+//                   be heap-free and indirect-call-free (it is the only -O
+//                   level where device code is optimized more than asked).
+//  optimizer early  DevirtualizePass, after the CGSCC walk split every
+//                   coroutine; when it made calls direct, one more inliner
+//                   round folds the dispatch into the callers.
+//  optimizer last   GlobalDCE, to drop the ramps nobody calls any more, then
+//                   LoweringVerifierPass.
+//
+//===----------------------------------------------------------------------===//
+#include "coroptx/Passes/Pipeline.h"
+#include "coroptx/Passes/ClosedWorld.h"
+#include "coroptx/Passes/DeviceModule.h"
+#include "coroptx/Passes/Devirtualize.h"
+#include "coroptx/Passes/LoweringVerifier.h"
+
+#include "llvm/IR/Module.h"
+#include "llvm/Passes/PassBuilder.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Transforms/IPO/GlobalDCE.h"
+
+#include <memory>
+
+using namespace llvm;
+using namespace coroptx;
+
+namespace {
+
+/// True for a device module with a coroutine that has not been split yet.
+bool hasPresplitCoroutine(const Module &M) {
+  return any_of(M, [](const Function &F) { return F.isPresplitCoroutine(); });
+}
+
+/// At -O0 clang marks every function optnone and noinline. For a device
+/// module with coroutines, lift that and run the O1 pipeline: the frames can
+/// only be placed in their callers once the ramps are inlined.
+struct OptimizeCoroutineModuleAtO0
+    : PassInfoMixin<OptimizeCoroutineModuleAtO0> {
+  explicit OptimizeCoroutineModuleAtO0(ModulePassManager O1)
+      : O1(std::make_shared<ModulePassManager>(std::move(O1))) {}
+
+  PreservedAnalyses run(Module &M, ModuleAnalysisManager &MAM) {
+    if (!isDeviceModule(M) || !hasPresplitCoroutine(M))
+      return PreservedAnalyses::all();
+    for (Function &F : M) {
+      F.removeFnAttr(Attribute::OptimizeNone);
+      F.removeFnAttr(Attribute::NoInline);
+    }
+    MAM.invalidate(M, PreservedAnalyses::none());
+    O1->run(M, MAM);
+    return PreservedAnalyses::none();
+  }
+  static bool isRequired() { return true; }
+
+  std::shared_ptr<ModulePassManager> O1;
+};
+
+/// Devirtualizes, then reruns the inliner pipeline only if that made a call
+/// direct, so modules without coroutine handles pay nothing.
+struct DevirtualizeAndInline : PassInfoMixin<DevirtualizeAndInline> {
+  DevirtualizeAndInline(bool RelocatableDeviceCode, ModulePassManager Inline)
+      : Devirtualize(RelocatableDeviceCode),
+        Inline(std::make_shared<ModulePassManager>(std::move(Inline))) {}
+
+  PreservedAnalyses run(Module &M, ModuleAnalysisManager &MAM) {
+    PreservedAnalyses PA = Devirtualize.run(M, MAM);
+    if (PA.areAllPreserved())
+      return PA;
+    MAM.invalidate(M, PA);
+    Inline->run(M, MAM);
+    return PreservedAnalyses::none();
+  }
+  static bool isRequired() { return true; }
+
+  DevirtualizePass Devirtualize;
+  std::shared_ptr<ModulePassManager> Inline;
+};
+
+/// Shared by the callbacks: while the nested O1 pipeline is being built, the
+/// callbacks must not add their passes a second time.
+struct PipelineState {
+  PipelineOptions Options;
+  bool BuildingNestedPipeline = false;
+};
+
+} // namespace
+
+/// LLVM's CoroAnnotationElide keeps an awaited child on the heap when the
+/// co_await sits on a path colder than coro-elide-branch-ratio, trading heap
+/// traffic for a smaller frame. On the device the heap is never the better
+/// trade, so every elide-safe co_await is elided.
+static void elideOnEveryPath() {
+  auto &Registered = cl::getRegisteredOptions();
+  auto It = Registered.find("coro-elide-branch-ratio");
+  if (It != Registered.end())
+    It->second->addOccurrence(0, "coro-elide-branch-ratio", "0");
+}
+
+void coroptx::registerCoroPTXPipeline(PassBuilder &PB, PipelineOptions Options) {
+  elideOnEveryPath();
+  auto State = std::make_shared<PipelineState>();
+  State->Options = Options;
+
+  PB.registerPipelineStartEPCallback(
+      [&PB, State](ModulePassManager &MPM, OptimizationLevel Level) {
+        if (State->BuildingNestedPipeline)
+          return;
+        MPM.addPass(ClosedWorldPass(State->Options.RelocatableDeviceCode));
+        if (Level != OptimizationLevel::O0)
+          return;
+        State->BuildingNestedPipeline = true;
+        ModulePassManager O1 =
+            PB.buildPerModuleDefaultPipeline(OptimizationLevel::O1);
+        State->BuildingNestedPipeline = false;
+        // The nested pipeline carries no coroptx pass of its own, so it
+        // gets the devirtualizer here; the verifier runs at the outer end.
+        ModulePassManager Nested;
+        Nested.addPass(std::move(O1));
+        Nested.addPass(DevirtualizeAndInline(
+            State->Options.RelocatableDeviceCode,
+            [&] {
+              ModulePassManager Inline;
+              Inline.addPass(PB.buildInlinerPipeline(
+                  OptimizationLevel::O1, ThinOrFullLTOPhase::None));
+              return Inline;
+            }()));
+        MPM.addPass(OptimizeCoroutineModuleAtO0(std::move(Nested)));
+      });
+
+  PB.registerOptimizerEarlyEPCallback([&PB, State](ModulePassManager &MPM,
+                                                   OptimizationLevel Level,
+                                                   ThinOrFullLTOPhase Phase) {
+    if (State->BuildingNestedPipeline || Level == OptimizationLevel::O0)
+      return;
+    ModulePassManager Inline;
+    Inline.addPass(PB.buildInlinerPipeline(Level, Phase));
+    MPM.addPass(DevirtualizeAndInline(State->Options.RelocatableDeviceCode,
+                                      std::move(Inline)));
+  });
+
+  PB.registerOptimizerLastEPCallback([State](ModulePassManager &MPM,
+                                             OptimizationLevel,
+                                             ThinOrFullLTOPhase) {
+    if (State->BuildingNestedPipeline)
+      return;
+    MPM.addPass(GlobalDCEPass());
+    MPM.addPass(LoweringVerifierPass());
+  });
+}
+
+void coroptx::registerCoroPTXPassNames(PassBuilder &PB) {
+  PB.registerPipelineParsingCallback(
+      [](StringRef Name, ModulePassManager &MPM,
+         ArrayRef<PassBuilder::PipelineElement>) {
+        if (Name == "coroptx-closed-world") {
+          MPM.addPass(ClosedWorldPass());
+          return true;
+        }
+        if (Name == "coroptx-devirtualize") {
+          MPM.addPass(DevirtualizePass());
+          return true;
+        }
+        if (Name == "coroptx-verify") {
+          MPM.addPass(LoweringVerifierPass());
+          return true;
+        }
+        return false;
+      });
+}

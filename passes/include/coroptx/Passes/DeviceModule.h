@@ -1,0 +1,48 @@
+//===- DeviceModule.h - What coroptx knows about an NVPTX module --*- C++ -*-===//
+//
+// Facts every coroptx pass needs: is this the device side of a CUDA compile,
+// which metadata marks a coroutine frame's heap traffic, and how a pass
+// reports what cannot be lowered. Kept in one place so the passes agree.
+//
+//===----------------------------------------------------------------------===//
+#ifndef COROPTX_PASSES_DEVICEMODULE_H
+#define COROPTX_PASSES_DEVICEMODULE_H
+
+#include "llvm/ADT/StringRef.h"
+
+namespace llvm {
+class Function;
+class Module;
+class Twine;
+} // namespace llvm
+
+namespace coroptx {
+
+/// Metadata kind on a call that allocates a coroutine frame on the heap. Its
+/// operand names the coroutine, so a survivor is reported against it.
+inline constexpr llvm::StringLiteral FrameAllocMDKind = "coroptx.frame.alloc";
+/// Metadata kind on a call that frees a coroutine frame.
+inline constexpr llvm::StringLiteral FrameFreeMDKind = "coroptx.frame.free";
+/// Named metadata listing every device coroutine seen before splitting.
+inline constexpr llvm::StringLiteral CoroutineListMDName = "coroptx.coroutines";
+
+/// True for the device side of a CUDA compile: coroptx never touches the host.
+bool isDeviceModule(const llvm::Module &M);
+
+/// True for a __global__ function: the only entry points of a device module.
+bool isKernel(const llvm::Function &F);
+
+/// Reports an error that stops the compile, at the source line of \p Culprit.
+/// Under clang that is a clang error at the function's definition.
+void reportLoweringError(llvm::Function &Culprit, const llvm::Twine &Message);
+
+/// The coroutine a function belongs to: a ramp is its own, a `.resume`,
+/// `.destroy` or `.cleanup` part belongs to its ramp. Null when not a part.
+llvm::Function *owningCoroutine(llvm::Function &F);
+
+/// A human-readable name for diagnostics (demangled where possible).
+std::string displayName(llvm::StringRef MangledName);
+
+} // namespace coroptx
+
+#endif // COROPTX_PASSES_DEVICEMODULE_H
