@@ -151,7 +151,14 @@ PreservedAnalyses ClosedWorldPass::run(Module &M, ModuleAnalysisManager &) {
     if (!F.isPresplitCoroutine() || !Recorded.insert(F.getName()).second)
       continue;
     LLVMContext &Ctx = M.getContext();
-    List->addOperand(MDNode::get(Ctx, MDString::get(Ctx, F.getName())));
+    unsigned Suspends = count_if(instructions(F), [](Instruction &I) {
+      auto *Intr = dyn_cast<IntrinsicInst>(&I);
+      return Intr && Intr->getIntrinsicID() == Intrinsic::coro_suspend;
+    });
+    List->addOperand(MDNode::get(
+        Ctx, {MDString::get(Ctx, F.getName()),
+              ConstantAsMetadata::get(
+                  ConstantInt::get(Type::getInt32Ty(Ctx), Suspends))}));
     Changed |= tagHeapFrameCalls(F);
   }
   if (!RelocatableDeviceCode) {

@@ -14,7 +14,8 @@
 //
 // A candidate must return the call's type and take a prefix of its
 // parameters: the libstdc++ noop coroutine's dummy takes no argument although
-// it is called with the frame pointer, which is harmless to drop.
+// it is called with the frame pointer, which is harmless to drop. Kernels are
+// never candidates: device code cannot call a __global__ function.
 //
 //===----------------------------------------------------------------------===//
 #include "coroptx/Passes/Devirtualize.h"
@@ -114,7 +115,7 @@ PreservedAnalyses DevirtualizePass::run(Module &M, ModuleAnalysisManager &) {
 
   SmallVector<Function *, 16> AddressTaken;
   for (Function &F : M)
-    if (!F.isDeclaration() &&
+    if (!F.isDeclaration() && !isKernel(F) &&
         F.hasAddressTaken(nullptr, /*IgnoreCallbackUses=*/false,
                           /*IgnoreAssumeLikeCalls=*/true,
                           /*IgnoreLLVMUsed=*/true))

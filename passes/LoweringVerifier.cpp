@@ -13,7 +13,6 @@
 #include "coroptx/Passes/DeviceModule.h"
 
 #include "llvm/ADT/SetVector.h"
-#include "llvm/Analysis/OptimizationRemarkEmitter.h"
 #include "llvm/IR/InstIterator.h"
 #include "llvm/IR/Instructions.h"
 #include "llvm/IR/Module.h"
@@ -52,7 +51,7 @@ static SetVector<StringRef> coroutinesWithHeapFrames(Module &M) {
 }
 
 PreservedAnalyses LoweringVerifierPass::run(Module &M,
-                                            ModuleAnalysisManager &MAM) {
+                                            ModuleAnalysisManager &) {
   if (!isDeviceModule(M) || !VerifyLowering)
     return PreservedAnalyses::all();
 
@@ -84,30 +83,11 @@ PreservedAnalyses LoweringVerifierPass::run(Module &M,
     reportLoweringError(
         Culprit, "an indirect call remains in device function '" +
                      displayName(F->getName()) +
-                     "': no function of a matching type has its address "
-                     "taken in the device module, or the module is compiled "
-                     "with -fgpu-rdc and is not a closed world");
+                     "': it could not be devirtualized (no device function "
+                     "of its type has its address taken, or the module is "
+                     "compiled with -fgpu-rdc and is not a closed world)");
   }
 
-  if (HeapFrames.empty()) {
-    if (NamedMDNode *List = M.getNamedMetadata(CoroutineListMDName)) {
-      auto &FAM =
-          MAM.getResult<FunctionAnalysisManagerModuleProxy>(M).getManager();
-      for (const MDNode *Entry : List->operands()) {
-        StringRef Name = cast<MDString>(Entry->getOperand(0))->getString();
-        Function *Anchor = M.getFunction(Name);
-        if (!Anchor)
-          continue; // Inlined everywhere: nothing of it is left to report on.
-        OptimizationRemarkEmitter &ORE =
-            FAM.getResult<OptimizationRemarkEmitterAnalysis>(*Anchor);
-        ORE.emit([&] {
-          return OptimizationRemark("coroptx", "HeapFree", Anchor)
-                 << "device coroutine '" << displayName(Name)
-                 << "' lowered with no heap frame and no indirect call";
-        });
-      }
-    }
-  }
   return AddedDeclarations ? PreservedAnalyses::none()
                            : PreservedAnalyses::all();
 }

@@ -2,24 +2,31 @@
 //
 // clang's default pipelines, with three additions for device modules:
 //
-//  pipeline start   ClosedWorldPass: record coroutines, tag heap frames,
+//  pipeline start   AwaitedFactoryInliningPass: carry clang's elide-safe mark
+//                   through functions that return a coroutine's task.
+//                   ClosedWorldPass: record coroutines, tag heap frames,
 //                   internalize. At -O0 it is followed by the O1 pipeline,
 //                   run on device modules that hold coroutines: frame
 //                   placement needs the inliner and SROA, and -O0 must still
 //                   be heap-free and indirect-call-free (it is the only -O
 //                   level where device code is optimized more than asked).
-//  optimizer early  DevirtualizePass, after the CGSCC walk split every
-//                   coroutine; when it made calls direct, one more inliner
-//                   round folds the dispatch into the callers.
-//  optimizer last   GlobalDCE, to drop the ramps nobody calls any more, then
+//  optimizer early  FrameReportPass (remarks), TransferLoopPass and
+//                   DevirtualizePass, after the CGSCC
+//                   walk split every coroutine; when they changed anything,
+//                   one more inliner round folds the dispatch into callers.
+//  optimizer last   (-O0: DevirtualizePass for modules without coroutines),
+//                   GlobalDCE, to drop the ramps nobody calls any more, then
 //                   LoweringVerifierPass.
 //
 //===----------------------------------------------------------------------===//
 #include "coroptx/Passes/Pipeline.h"
+#include "coroptx/Passes/AwaitedFactoryInlining.h"
 #include "coroptx/Passes/ClosedWorld.h"
 #include "coroptx/Passes/DeviceModule.h"
 #include "coroptx/Passes/Devirtualize.h"
+#include "coroptx/Passes/FrameReport.h"
 #include "coroptx/Passes/LoweringVerifier.h"
+#include "coroptx/Passes/TransferLoop.h"
 
 #include "llvm/IR/Module.h"
 #include "llvm/Passes/PassBuilder.h"
@@ -62,15 +69,18 @@ struct OptimizeCoroutineModuleAtO0
   std::shared_ptr<ModulePassManager> O1;
 };
 
-/// Devirtualizes, then reruns the inliner pipeline only if that made a call
-/// direct, so modules without coroutine handles pay nothing.
+/// Turns symmetric transfers into loops and devirtualizes, then reruns the
+/// inliner pipeline only if that changed something, so modules without
+/// coroutines pay nothing.
 struct DevirtualizeAndInline : PassInfoMixin<DevirtualizeAndInline> {
   DevirtualizeAndInline(bool RelocatableDeviceCode, ModulePassManager Inline)
       : Devirtualize(RelocatableDeviceCode),
         Inline(std::make_shared<ModulePassManager>(std::move(Inline))) {}
 
   PreservedAnalyses run(Module &M, ModuleAnalysisManager &MAM) {
-    PreservedAnalyses PA = Devirtualize.run(M, MAM);
+    PreservedAnalyses PA = TransferLoop.run(M, MAM);
+    MAM.invalidate(M, PA);
+    PA.intersect(Devirtualize.run(M, MAM));
     if (PA.areAllPreserved())
       return PA;
     MAM.invalidate(M, PA);
@@ -79,6 +89,7 @@ struct DevirtualizeAndInline : PassInfoMixin<DevirtualizeAndInline> {
   }
   static bool isRequired() { return true; }
 
+  TransferLoopPass TransferLoop;
   DevirtualizePass Devirtualize;
   std::shared_ptr<ModulePassManager> Inline;
 };
@@ -89,6 +100,18 @@ struct PipelineState {
   PipelineOptions Options;
   bool BuildingNestedPipeline = false;
 };
+
+/// The passes that need every coroutine split: report the frames, turn
+/// transfers into loops, devirtualize, and inline what became direct.
+void addPostSplitPasses(ModulePassManager &MPM, PassBuilder &PB,
+                        const PipelineState &State, OptimizationLevel Level,
+                        ThinOrFullLTOPhase Phase) {
+  MPM.addPass(FrameReportPass());
+  ModulePassManager Inline;
+  Inline.addPass(PB.buildInlinerPipeline(Level, Phase));
+  MPM.addPass(DevirtualizeAndInline(State.Options.RelocatableDeviceCode,
+                                    std::move(Inline)));
+}
 
 } // namespace
 
@@ -112,6 +135,7 @@ void coroptx::registerCoroPTXPipeline(PassBuilder &PB, PipelineOptions Options) 
       [&PB, State](ModulePassManager &MPM, OptimizationLevel Level) {
         if (State->BuildingNestedPipeline)
           return;
+        MPM.addPass(AwaitedFactoryInliningPass());
         MPM.addPass(ClosedWorldPass(State->Options.RelocatableDeviceCode));
         if (Level != OptimizationLevel::O0)
           return;
@@ -120,17 +144,11 @@ void coroptx::registerCoroPTXPipeline(PassBuilder &PB, PipelineOptions Options) 
             PB.buildPerModuleDefaultPipeline(OptimizationLevel::O1);
         State->BuildingNestedPipeline = false;
         // The nested pipeline carries no coroptx pass of its own, so it
-        // gets the devirtualizer here; the verifier runs at the outer end.
+        // gets the post-split passes here; the verifier runs at the outer end.
         ModulePassManager Nested;
         Nested.addPass(std::move(O1));
-        Nested.addPass(DevirtualizeAndInline(
-            State->Options.RelocatableDeviceCode,
-            [&] {
-              ModulePassManager Inline;
-              Inline.addPass(PB.buildInlinerPipeline(
-                  OptimizationLevel::O1, ThinOrFullLTOPhase::None));
-              return Inline;
-            }()));
+        addPostSplitPasses(Nested, PB, *State, OptimizationLevel::O1,
+                           ThinOrFullLTOPhase::None);
         MPM.addPass(OptimizeCoroutineModuleAtO0(std::move(Nested)));
       });
 
@@ -139,17 +157,18 @@ void coroptx::registerCoroPTXPipeline(PassBuilder &PB, PipelineOptions Options) 
                                                    ThinOrFullLTOPhase Phase) {
     if (State->BuildingNestedPipeline || Level == OptimizationLevel::O0)
       return;
-    ModulePassManager Inline;
-    Inline.addPass(PB.buildInlinerPipeline(Level, Phase));
-    MPM.addPass(DevirtualizeAndInline(State->Options.RelocatableDeviceCode,
-                                      std::move(Inline)));
+    addPostSplitPasses(MPM, PB, *State, Level, Phase);
   });
 
   PB.registerOptimizerLastEPCallback([State](ModulePassManager &MPM,
-                                             OptimizationLevel,
+                                             OptimizationLevel Level,
                                              ThinOrFullLTOPhase) {
     if (State->BuildingNestedPipeline)
       return;
+    // At -O0 a device module without coroutines skips the nested pipeline,
+    // but its function pointer calls must still become direct.
+    if (Level == OptimizationLevel::O0)
+      MPM.addPass(DevirtualizePass(State->Options.RelocatableDeviceCode));
     MPM.addPass(GlobalDCEPass());
     MPM.addPass(LoweringVerifierPass());
   });
@@ -159,12 +178,24 @@ void coroptx::registerCoroPTXPassNames(PassBuilder &PB) {
   PB.registerPipelineParsingCallback(
       [](StringRef Name, ModulePassManager &MPM,
          ArrayRef<PassBuilder::PipelineElement>) {
+        if (Name == "coroptx-inline-awaited-factories") {
+          MPM.addPass(AwaitedFactoryInliningPass());
+          return true;
+        }
         if (Name == "coroptx-closed-world") {
           MPM.addPass(ClosedWorldPass());
           return true;
         }
         if (Name == "coroptx-devirtualize") {
           MPM.addPass(DevirtualizePass());
+          return true;
+        }
+        if (Name == "coroptx-transfer-loop") {
+          MPM.addPass(TransferLoopPass());
+          return true;
+        }
+        if (Name == "coroptx-frame-report") {
+          MPM.addPass(FrameReportPass());
           return true;
         }
         if (Name == "coroptx-verify") {

@@ -62,7 +62,8 @@ public:
 
   COROPTX_HOST_DEVICE task<T> get_return_object() noexcept;
 
-  template <class U>
+  // U defaults to T so that `co_return {...};` names T's constructor.
+  template <class U = T>
     requires std::is_convertible_v<U &&, T>
   COROPTX_HOST_DEVICE void return_value(U &&value) noexcept(
       std::is_nothrow_constructible_v<T, U &&>) {

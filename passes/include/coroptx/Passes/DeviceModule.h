@@ -23,7 +23,8 @@ namespace coroptx {
 inline constexpr llvm::StringLiteral FrameAllocMDKind = "coroptx.frame.alloc";
 /// Metadata kind on a call that frees a coroutine frame.
 inline constexpr llvm::StringLiteral FrameFreeMDKind = "coroptx.frame.free";
-/// Named metadata listing every device coroutine seen before splitting.
+/// Named metadata listing every device coroutine seen before splitting, as
+/// !{!"mangled name", i32 suspend points}.
 inline constexpr llvm::StringLiteral CoroutineListMDName = "coroptx.coroutines";
 
 /// True for the device side of a CUDA compile: coroptx never touches the host.

@@ -9,7 +9,6 @@ namespace coroptx {
 /// Runs last on a device module. Every device coroutine whose frame would
 /// still come from the heap, and every indirect call left in device code, is
 /// an error at the user's source line: coroptx never falls back silently.
-/// For the coroutines that were lowered, -Rpass=coroptx says so.
 struct LoweringVerifierPass : llvm::PassInfoMixin<LoweringVerifierPass> {
   llvm::PreservedAnalyses run(llvm::Module &M, llvm::ModuleAnalysisManager &);
   static bool isRequired() { return true; }

@@ -1,0 +1,89 @@
+//===- FrameReport.cpp - Say what became of each coroutine frame ----------===//
+//
+// After the CGSCC walk every device coroutine is split: its resume part
+// takes the frame as a `dereferenceable(N)` pointer, N being the frame's
+// size, and every caller that could give the frame storage has done so (a
+// heap allocation that survives still carries ClosedWorldPass's tag). The
+// suspend points were counted before splitting. This pass turns those facts
+// into optimization remarks; a coroutine whose resume part is already gone
+// was folded into its callers entirely. Remarks are reported at the
+// coroutine's source line: clang
+// maps a remark's function to its definition by name, and when the ramp was
+// inlined away a declaration with the same name carries the remark and is
+// erased again right after (diagnostics are delivered synchronously).
+//
+//===----------------------------------------------------------------------===//
+#include "coroptx/Passes/FrameReport.h"
+#include "coroptx/Passes/DeviceModule.h"
+
+#include "llvm/ADT/StringSet.h"
+#include "llvm/IR/Constants.h"
+#include "llvm/IR/DiagnosticInfo.h"
+#include "llvm/IR/InstIterator.h"
+#include "llvm/IR/LLVMContext.h"
+#include "llvm/IR/Module.h"
+#include "llvm/Analysis/OptimizationRemarkEmitter.h"
+
+#define DEBUG_TYPE "coroptx-frame-report"
+
+using namespace llvm;
+using namespace coroptx;
+
+/// Coroutines whose frame still has a tagged heap allocation.
+static StringSet<> coroutinesOnHeap(Module &M) {
+  StringSet<> OnHeap;
+  for (Function &F : M)
+    for (Instruction &I : instructions(F))
+      if (MDNode *Owner = I.getMetadata(FrameAllocMDKind))
+        OnHeap.insert(cast<MDString>(Owner->getOperand(0))->getString());
+  return OnHeap;
+}
+
+PreservedAnalyses FrameReportPass::run(Module &M, ModuleAnalysisManager &) {
+  NamedMDNode *List = M.getNamedMetadata(CoroutineListMDName);
+  LLVMContext &Ctx = M.getContext();
+  const DiagnosticHandler &Handler = *Ctx.getDiagHandlerPtr();
+  if (!isDeviceModule(M) || !List ||
+      (!Handler.isPassedOptRemarkEnabled("coroptx") &&
+       !Handler.isMissedOptRemarkEnabled("coroptx")))
+    return PreservedAnalyses::all();
+
+  StringSet<> OnHeap = coroutinesOnHeap(M);
+  FunctionType *StandInTy = FunctionType::get(Type::getVoidTy(Ctx), false);
+  for (const MDNode *Entry : List->operands()) {
+    StringRef Name = cast<MDString>(Entry->getOperand(0))->getString();
+    auto *Suspends = Entry->getNumOperands() > 1
+                         ? mdconst::dyn_extract<ConstantInt>(Entry->getOperand(1))
+                         : nullptr;
+    Function *Resume = M.getFunction((Name + ".resume").str());
+    uint64_t FrameBytes = Resume ? Resume->getParamDereferenceableBytes(0) : 0;
+
+    Function *Anchor = M.getFunction(Name);
+    Function *StandIn = nullptr;
+    if (!Anchor)
+      Anchor = StandIn =
+          Function::Create(StandInTy, GlobalValue::ExternalLinkage, Name, M);
+    if (OnHeap.contains(Name)) {
+      Ctx.diagnose(OptimizationRemarkMissed("coroptx", "FrameOnHeap", Anchor)
+                   << "device coroutine '" << displayName(Name)
+                   << "': its frame of " << ore::NV("FrameBytes", FrameBytes)
+                   << " bytes could not be placed in a caller's frame");
+    } else {
+      uint64_t SuspendPoints = Suspends ? Suspends->getZExtValue() : 0;
+      OptimizationRemark Remark("coroptx", "FramePlaced", Anchor);
+      Remark << "device coroutine '" << displayName(Name) << "': ";
+      if (Resume)
+        Remark << ore::NV("FrameBytes", FrameBytes)
+               << "-byte frame placed in its callers' frames";
+      else
+        Remark << "frame folded away into its callers (no resume function "
+                  "left)";
+      Remark << ", " << ore::NV("SuspendPoints", SuspendPoints)
+             << " suspend points (initial and final included), no heap";
+      Ctx.diagnose(Remark);
+    }
+    if (StandIn)
+      StandIn->eraseFromParent();
+  }
+  return PreservedAnalyses::all();
+}
