@@ -10,7 +10,10 @@
 #include "llvm/Demangle/Demangle.h"
 #include "llvm/IR/CallingConv.h"
 #include "llvm/IR/DiagnosticInfo.h"
+#include "llvm/IR/Constants.h"
+#include "llvm/IR/DerivedTypes.h"
 #include "llvm/IR/Function.h"
+#include "llvm/IR/Instructions.h"
 #include "llvm/IR/LLVMContext.h"
 #include "llvm/IR/Metadata.h"
 #include "llvm/IR/Module.h"
@@ -31,8 +34,7 @@ void coroptx::reportLoweringError(Function &Culprit, const Twine &Message) {
       DiagnosticInfoUnsupported(Culprit, "coroptx: " + Message));
 }
 
-/// True when the pipeline-start pass recorded \p Name as a device coroutine.
-static bool isRecordedCoroutine(const Module &M, StringRef Name) {
+bool coroptx::isRecordedCoroutine(const Module &M, StringRef Name) {
   const NamedMDNode *List = M.getNamedMetadata(coroptx::CoroutineListMDName);
   if (!List)
     return false;
@@ -42,14 +44,52 @@ static bool isRecordedCoroutine(const Module &M, StringRef Name) {
   return false;
 }
 
-Function *coroptx::owningCoroutine(Function &F) {
-  if (F.isPresplitCoroutine())
-    return &F;
+std::optional<StringRef> coroptx::owningCoroutineName(const Function &F) {
   StringRef Name = F.getName();
+  if (F.isPresplitCoroutine())
+    return Name;
   for (StringRef Suffix : {".resume", ".destroy", ".cleanup", ".noalloc"})
     if (Name.consume_back(Suffix) && isRecordedCoroutine(*F.getParent(), Name))
-      return F.getParent()->getFunction(Name);
-  return isRecordedCoroutine(*F.getParent(), F.getName()) ? &F : nullptr;
+      return Name;
+  if (isRecordedCoroutine(*F.getParent(), Name))
+    return Name;
+  return std::nullopt;
+}
+
+coroptx::CoroutinePart coroptx::coroutinePart(const Function &F) {
+  if (F.isDeclaration())
+    return CoroutinePart::None;
+  StringRef Name = F.getName();
+  if (Name.ends_with(".resume") && owningCoroutineName(F))
+    return CoroutinePart::Resume;
+  if ((Name.ends_with(".destroy") || Name.ends_with(".cleanup")) &&
+      owningCoroutineName(F))
+    return CoroutinePart::Destroy;
+  if (StringRef(demangle(Name)).ends_with(
+          "noop_coroutine_promise>::__frame::__dummy_resume_destroy()"))
+    return CoroutinePart::Noop;
+  return CoroutinePart::None;
+}
+
+std::optional<unsigned> coroptx::coroutineFrameSlot(const CallBase &Call) {
+  if (Call.arg_size() != 1)
+    return std::nullopt;
+  auto *Load = dyn_cast<LoadInst>(Call.getCalledOperand());
+  auto *Slot = Load ? dyn_cast<GetElementPtrInst>(Load->getPointerOperand())
+                    : nullptr;
+  if (!Slot || Slot->getPointerOperand() != Call.getArgOperand(0) ||
+      Slot->getNumIndices() != 2)
+    return std::nullopt;
+  auto *FrameHeader = dyn_cast<StructType>(Slot->getSourceElementType());
+  PointerType *PtrTy = PointerType::getUnqual(Call.getContext());
+  if (!FrameHeader || !FrameHeader->isLiteral() ||
+      FrameHeader->elements() != ArrayRef<Type *>({PtrTy, PtrTy}))
+    return std::nullopt;
+  auto *Zero = dyn_cast<ConstantInt>(Slot->getOperand(1));
+  auto *Index = dyn_cast<ConstantInt>(Slot->getOperand(2));
+  if (!Zero || !Zero->isZero() || !Index || Index->getZExtValue() > 1)
+    return std::nullopt;
+  return Index->getZExtValue();
 }
 
 std::string coroptx::displayName(StringRef MangledName) {

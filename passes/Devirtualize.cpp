@@ -8,11 +8,16 @@
 // the callee is one of the functions whose address is taken. This pass
 // expands each indirect call into a chain of compares against those
 // candidates with a direct call in each arm; the last candidate needs no
-// compare. Once the calls are direct, the inliner and SROA fold the chain
-// wherever the stored pointer is known, which is the common case for frames
-// placed in their caller.
+// compare. Resumes and destroys through a coroutine frame all go through one
+// shared dispatcher per slot, so the module holds one copy of each chain.
+// Once the calls are direct, the inliner and SROA fold the chain wherever
+// the stored pointer is known, which is the common case for frames placed in
+// their caller.
 //
-// A candidate must return the call's type and take a prefix of its
+// A resume or destroy through a coroutine frame (recognized by the shape
+// CoroCleanup gives it) can only reach the resume, or the destroy and cleanup,
+// parts of the module's coroutines. For any other indirect call a candidate
+// must return the call's type and take a prefix of its
 // parameters: the libstdc++ noop coroutine's dummy takes no argument although
 // it is called with the frame pointer, which is harmless to drop. Kernels are
 // never candidates: device code cannot call a __global__ function.
@@ -46,12 +51,31 @@ static bool fitsCallType(const Function &Target, const FunctionType &CallTy) {
   return true;
 }
 
-/// The functions an indirect call of type \p CallTy can reach in a closed world.
+/// True if \p F can sit in the frame slot \p Slot (0: resume, 1: destroy).
+static bool fitsFrameSlot(const Function &F, unsigned Slot) {
+  switch (coroutinePart(F)) {
+  case CoroutinePart::Noop:
+    return true;
+  case CoroutinePart::Resume:
+    return Slot == 0;
+  case CoroutinePart::Destroy:
+    return Slot == 1;
+  case CoroutinePart::None:
+    return false;
+  }
+  llvm_unreachable("covered switch");
+}
+
+/// The functions \p Call can reach in a closed world: for a resume or destroy
+/// through a coroutine frame, the parts that go in that slot; for any other
+/// indirect call, every address-taken function of a fitting type.
 static SmallVector<Function *, 8>
-candidateTargets(ArrayRef<Function *> AddressTaken, const FunctionType &CallTy) {
+candidateTargets(ArrayRef<Function *> AddressTaken, const CallInst &Call) {
+  std::optional<unsigned> Slot = coroutineFrameSlot(Call);
   SmallVector<Function *, 8> Targets;
   for (Function *F : AddressTaken)
-    if (fitsCallType(*F, CallTy))
+    if (fitsCallType(*F, *Call.getFunctionType()) &&
+        (!Slot || fitsFrameSlot(*F, *Slot)))
       Targets.push_back(F);
   return Targets;
 }
@@ -109,6 +133,34 @@ static void expandToDirectDispatch(CallInst &Call, ArrayRef<Function *> Targets)
   Call.eraseFromParent();
 }
 
+/// The one function that resumes (\p Slot 0) or destroys (1) whatever
+/// coroutine a handle names, so each such call in the module is a direct call
+/// to it rather than another copy of the dispatch.
+static Function *getOrCreateSlotDispatcher(Module &M, unsigned Slot,
+                                           ArrayRef<Function *> AddressTaken) {
+  StringRef Name =
+      Slot == 0 ? "coroptx.resume.dispatch" : "coroptx.destroy.dispatch";
+  if (Function *Existing = M.getFunction(Name))
+    return Existing;
+  LLVMContext &Ctx = M.getContext();
+  PointerType *PtrTy = PointerType::getUnqual(Ctx);
+  Function *Dispatcher = Function::Create(
+      FunctionType::get(Type::getVoidTy(Ctx), {PtrTy}, false),
+      GlobalValue::InternalLinkage, Name, M);
+  Dispatcher->addFnAttr(Attribute::NoUnwind);
+  IRBuilder<> B(BasicBlock::Create(Ctx, "entry", Dispatcher));
+  Value *Handle = Dispatcher->getArg(0);
+  // The same shape CoroCleanup gives a frame-slot call, so the candidates
+  // below are picked the same way.
+  StructType *FrameHeader = StructType::get(Ctx, {PtrTy, PtrTy});
+  Value *SlotAddr = B.CreateConstInBoundsGEP2_32(FrameHeader, Handle, 0, Slot);
+  CallInst *Call = B.CreateCall(FunctionType::get(B.getVoidTy(), {PtrTy}, false),
+                                B.CreateLoad(PtrTy, SlotAddr), {Handle});
+  B.CreateRetVoid();
+  expandToDirectDispatch(*Call, candidateTargets(AddressTaken, *Call));
+  return Dispatcher;
+}
+
 PreservedAnalyses DevirtualizePass::run(Module &M, ModuleAnalysisManager &) {
   if (!isDeviceModule(M) || RelocatableDeviceCode)
     return PreservedAnalyses::all();
@@ -130,11 +182,18 @@ PreservedAnalyses DevirtualizePass::run(Module &M, ModuleAnalysisManager &) {
 
   bool Changed = false;
   for (CallInst *Call : IndirectCalls) {
-    SmallVector<Function *, 8> Targets =
-        candidateTargets(AddressTaken, *Call->getFunctionType());
+    SmallVector<Function *, 8> Targets = candidateTargets(AddressTaken, *Call);
     if (Targets.empty())
       continue; // LoweringVerifier reports it at the user's function.
-    expandToDirectDispatch(*Call, Targets);
+    if (std::optional<unsigned> Slot = coroutineFrameSlot(*Call)) {
+      Function *Dispatcher = getOrCreateSlotDispatcher(M, *Slot, AddressTaken);
+      CallInst *Direct = CallInst::Create(Dispatcher, {Call->getArgOperand(0)},
+                                          "", Call->getIterator());
+      Direct->setDebugLoc(Call->getDebugLoc());
+      Call->eraseFromParent();
+    } else {
+      expandToDirectDispatch(*Call, Targets);
+    }
     ++NumDevirtualized;
     Changed = true;
   }

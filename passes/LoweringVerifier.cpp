@@ -78,8 +78,10 @@ PreservedAnalyses LoweringVerifierPass::run(Module &M,
   }
 
   for (auto [F, Call] : IndirectCalls) {
-    Function *Coro = owningCoroutine(*F);
-    Function &Culprit = Coro ? *Coro : *F;
+    std::optional<StringRef> Coro = owningCoroutineName(*F);
+    if (Coro && !M.getFunction(*Coro))
+      AddedDeclarations = true;
+    Function &Culprit = Coro ? coroutineForDiagnostic(M, *Coro) : *F;
     reportLoweringError(
         Culprit, "an indirect call remains in device function '" +
                      displayName(F->getName()) +

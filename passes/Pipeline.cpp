@@ -74,7 +74,7 @@ struct OptimizeCoroutineModuleAtO0
 /// coroutines pay nothing.
 struct DevirtualizeAndInline : PassInfoMixin<DevirtualizeAndInline> {
   DevirtualizeAndInline(bool RelocatableDeviceCode, ModulePassManager Inline)
-      : Devirtualize(RelocatableDeviceCode),
+      : TransferLoop(RelocatableDeviceCode), Devirtualize(RelocatableDeviceCode),
         Inline(std::make_shared<ModulePassManager>(std::move(Inline))) {}
 
   PreservedAnalyses run(Module &M, ModuleAnalysisManager &MAM) {
@@ -95,7 +95,7 @@ struct DevirtualizeAndInline : PassInfoMixin<DevirtualizeAndInline> {
 };
 
 /// Shared by the callbacks: while the nested O1 pipeline is being built, the
-/// callbacks must not add their passes a second time.
+/// pipeline-start and optimizer-last passes must not be added a second time.
 struct PipelineState {
   PipelineOptions Options;
   bool BuildingNestedPipeline = false;
@@ -139,23 +139,19 @@ void coroptx::registerCoroPTXPipeline(PassBuilder &PB, PipelineOptions Options) 
         MPM.addPass(ClosedWorldPass(State->Options.RelocatableDeviceCode));
         if (Level != OptimizationLevel::O0)
           return;
+        // The nested pipeline gets the post-split passes at its own
+        // optimizer-early point; the verifier runs once, at the outer end.
         State->BuildingNestedPipeline = true;
         ModulePassManager O1 =
             PB.buildPerModuleDefaultPipeline(OptimizationLevel::O1);
         State->BuildingNestedPipeline = false;
-        // The nested pipeline carries no coroptx pass of its own, so it
-        // gets the post-split passes here; the verifier runs at the outer end.
-        ModulePassManager Nested;
-        Nested.addPass(std::move(O1));
-        addPostSplitPasses(Nested, PB, *State, OptimizationLevel::O1,
-                           ThinOrFullLTOPhase::None);
-        MPM.addPass(OptimizeCoroutineModuleAtO0(std::move(Nested)));
+        MPM.addPass(OptimizeCoroutineModuleAtO0(std::move(O1)));
       });
 
   PB.registerOptimizerEarlyEPCallback([&PB, State](ModulePassManager &MPM,
                                                    OptimizationLevel Level,
                                                    ThinOrFullLTOPhase Phase) {
-    if (State->BuildingNestedPipeline || Level == OptimizationLevel::O0)
+    if (Level == OptimizationLevel::O0)
       return;
     addPostSplitPasses(MPM, PB, *State, Level, Phase);
   });

@@ -2,23 +2,23 @@
 //
 // After CoroSplit and CoroCleanup a symmetric transfer at the end of a
 // resume function R is
-//     %fn = load ptr, ptr %next      ; the resume slot of the next frame
+//     %slot = getelementptr inbounds { ptr, ptr }, ptr %next, i32 0, i32 0
+//     %fn = load ptr, ptr %slot       ; the resume slot of the next frame
 //     call fastcc void %fn(ptr %next)
-//     ret void
+//     ret void                        ; or a branch to a shared `ret void`
 // or, where the next coroutine is known, a direct call of its resume part.
 // Targets with musttail make that a jump; NVPTX makes it a call, so N
 // transfers nest N calls deep (100,000 of them overflow an H200 thread's
-// stack). This pass gives each resume function R a step R' that ends in
-// `ret ptr %next` instead, and null where R simply returned, and rewrites R
-// into a driver:
-//     %h = R'(frame)
-//     while (%h) %h = step of whatever resumes %h
-// The driver picks the next step by comparing the resume slot against every
-// resume function of the closed world, with a direct call in each arm, and
-// treats the noop coroutine as the end. Frames keep storing R, so done(),
-// destroy() and every existing caller of R are unchanged, and any caller
-// gets the loop by calling R. Once the inliner runs, the loop sits where the
-// coroutine was started, like a hand-written state machine's event loop.
+// stack). This pass gives each resume function R a step R.step that returns
+// the handle it would transfer to (null where R simply returned), and
+// rewrites R into a driver:
+//     call coroptx.transfer.loop(R.step(frame))
+// The one shared loop resumes handle after handle until none is left:
+//     while (h) h = <the step whose resume function is in h's resume slot>(h)
+// choosing the step by comparing the slot against every resume function of
+// the closed world, with a direct call in each arm; the noop coroutine ends
+// the loop. Frames keep storing R, so done(), destroy() and every existing
+// caller of R are unchanged, and every caller of R gets the loop.
 //
 //===----------------------------------------------------------------------===//
 #include "coroptx/Passes/TransferLoop.h"
@@ -26,11 +26,11 @@
 
 #include "llvm/ADT/MapVector.h"
 #include "llvm/ADT/Statistic.h"
-#include "llvm/Demangle/Demangle.h"
 #include "llvm/IR/IRBuilder.h"
 #include "llvm/IR/Instructions.h"
 #include "llvm/IR/Module.h"
 #include "llvm/Transforms/Utils/Cloning.h"
+#include "llvm/Transforms/Utils/Local.h"
 
 #define DEBUG_TYPE "coroptx-transfer-loop"
 
@@ -39,53 +39,47 @@ STATISTIC(NumTransfers, "Symmetric transfers turned into step returns");
 using namespace llvm;
 using namespace coroptx;
 
-/// The resume parts of the recorded coroutines, in module order.
-static SmallVector<Function *, 16> resumeFunctions(Module &M) {
-  SmallVector<Function *, 16> Resumes;
-  for (Function &F : M)
-    if (!F.isDeclaration() && F.getName().ends_with(".resume") &&
-        F.getReturnType()->isVoidTy() && F.arg_size() == 1 &&
-        owningCoroutine(F))
-      Resumes.push_back(&F);
-  return Resumes;
+/// True if control from \p Term reaches `ret void` with nothing else done on
+/// the way: \p Term is that return, or an unconditional branch to a block
+/// that holds only one (SimplifyCFG merges a function's returns).
+static bool returnsRightAway(Instruction &Term) {
+  SmallPtrSet<BasicBlock *, 4> Seen;
+  for (Instruction *I = &Term;;) {
+    if (auto *Ret = dyn_cast<ReturnInst>(I))
+      return !Ret->getReturnValue();
+    auto *Br = dyn_cast<BranchInst>(I);
+    if (!Br || Br->isConditional())
+      return false;
+    BasicBlock *Next = Br->getSuccessor(0);
+    if (!Seen.insert(Next).second || Next->size() != 1)
+      return false;
+    I = Next->getTerminator();
+  }
 }
 
-/// The empty resume function of libstdc++'s noop coroutine, if present.
-static Function *noopResumeFunction(Module &M) {
-  for (Function &F : M)
-    if (!F.isDeclaration() &&
-        StringRef(demangle(F.getName()))
-            .ends_with("noop_coroutine_promise>::__frame::__dummy_resume_destroy()"))
-      return &F;
-  return nullptr;
-}
-
-/// If \p Call, directly followed by `ret void`, transfers control to another
-/// coroutine, the handle it transfers to (null for the noop coroutine).
-static std::optional<Value *>
-transferTarget(CallInst &Call, const SmallPtrSetImpl<Function *> &Resumes,
-               Function *Noop) {
-  if (!isa<ReturnInst>(Call.getNextNode()))
+/// If \p Call transfers control to another coroutine (it resumes a handle
+/// and its function returns right after), the handle it transfers to; null
+/// for the noop coroutine.
+static std::optional<Value *> transferTarget(CallInst &Call) {
+  if (!returnsRightAway(*Call.getNextNode()))
     return std::nullopt;
-  Function *Callee = Call.getCalledFunction();
-  if (Callee && Callee == Noop)
-    return Constant::getNullValue(PointerType::getUnqual(Call.getContext()));
-  if (Call.arg_size() != 1)
-    return std::nullopt;
-  Value *Handle = Call.getArgOperand(0);
-  if (Callee)
-    return Resumes.contains(Callee) ? std::optional<Value *>(Handle)
-                                    : std::nullopt;
-  auto *SlotLoad = dyn_cast<LoadInst>(Call.getCalledOperand());
-  if (SlotLoad && SlotLoad->getPointerOperand() == Handle)
-    return Handle;
+  if (Function *Callee = Call.getCalledFunction()) {
+    switch (coroutinePart(*Callee)) {
+    case CoroutinePart::Noop:
+      return Constant::getNullValue(PointerType::getUnqual(Call.getContext()));
+    case CoroutinePart::Resume:
+      return Call.getArgOperand(0);
+    default:
+      return std::nullopt;
+    }
+  }
+  if (coroutineFrameSlot(Call) == 0u)
+    return Call.getArgOperand(0);
   return std::nullopt;
 }
 
 /// Clones \p Resume into a step that returns the next handle or null.
-static Function *createStep(Function &Resume,
-                            const SmallPtrSetImpl<Function *> &Resumes,
-                            Function *Noop) {
+static Function *createStep(Function &Resume) {
   LLVMContext &Ctx = Resume.getContext();
   PointerType *PtrTy = PointerType::getUnqual(Ctx);
   FunctionType *StepTy = FunctionType::get(PtrTy, {PtrTy}, false);
@@ -93,48 +87,59 @@ static Function *createStep(Function &Resume,
                                     Resume.getName() + ".step",
                                     Resume.getParent());
   Step->copyAttributesFrom(&Resume);
-  Step->setCallingConv(Resume.getCallingConv());
   ValueToValueMapTy Map;
   Map[Resume.getArg(0)] = Step->getArg(0);
   SmallVector<ReturnInst *, 4> Returns;
   CloneFunctionInto(Step, &Resume, Map,
                     CloneFunctionChangeType::LocalChangesOnly, Returns);
 
-  for (ReturnInst *Ret : Returns) {
-    Value *Next = Constant::getNullValue(PtrTy);
-    if (auto *Call = dyn_cast_or_null<CallInst>(Ret->getPrevNode()))
-      if (std::optional<Value *> Target = transferTarget(*Call, Resumes, Noop)) {
-        Next = *Target;
-        Call->eraseFromParent();
-        ++NumTransfers;
-      }
-    ReturnInst::Create(Ctx, Next, Ret->getIterator());
-    Ret->eraseFromParent();
+  // A transfer becomes a return of the handle transferred to, in its own
+  // block; every other way out returns null.
+  SmallVector<std::pair<CallInst *, Value *>, 4> Transfers;
+  for (BasicBlock &Block : *Step)
+    if (auto *Call =
+            dyn_cast_or_null<CallInst>(Block.getTerminator()->getPrevNode()))
+      if (std::optional<Value *> Target = transferTarget(*Call))
+        Transfers.push_back({Call, *Target});
+  for (auto [Call, Next] : Transfers) {
+    Instruction *Term = Call->getParent()->getTerminator();
+    ReturnInst::Create(Ctx, Next, Term->getIterator());
+    Term->eraseFromParent();
+    Call->eraseFromParent();
+    ++NumTransfers;
   }
+  for (BasicBlock &Block : *Step)
+    if (auto *Ret = dyn_cast<ReturnInst>(Block.getTerminator());
+        Ret && !Ret->getReturnValue()) {
+      ReturnInst::Create(Ctx, Constant::getNullValue(PtrTy),
+                         Ret->getIterator());
+      Ret->eraseFromParent();
+    }
+  removeUnreachableBlocks(*Step);
   return Step;
 }
 
-/// Replaces the body of \p Resume by the loop that drives steps.
-static void makeDriver(Function &Resume, Function &FirstStep,
-                       const MapVector<Function *, Function *> &Steps,
-                       Function *Noop) {
-  LLVMContext &Ctx = Resume.getContext();
+/// Creates the loop that resumes handles until none is left, choosing each
+/// step by the resume function in the handle's frame.
+static Function *createTransferLoop(Module &M,
+                                    const MapVector<Function *, Function *> &Steps,
+                                    Function *Noop) {
+  LLVMContext &Ctx = M.getContext();
   PointerType *PtrTy = PointerType::getUnqual(Ctx);
-  Resume.deleteBody();
-  Resume.setLinkage(GlobalValue::InternalLinkage);
-  auto *Entry = BasicBlock::Create(Ctx, "entry", &Resume);
-  auto *Loop = BasicBlock::Create(Ctx, "transfer", &Resume);
-  auto *Dispatch = BasicBlock::Create(Ctx, "dispatch", &Resume);
-  auto *Exit = BasicBlock::Create(Ctx, "done", &Resume);
+  Function *Loop = Function::Create(
+      FunctionType::get(Type::getVoidTy(Ctx), {PtrTy}, false),
+      GlobalValue::InternalLinkage, "coroptx.transfer.loop", M);
+  Loop->addFnAttr(Attribute::NoUnwind);
+  auto *Entry = BasicBlock::Create(Ctx, "entry", Loop);
+  auto *Header = BasicBlock::Create(Ctx, "transfer", Loop);
+  auto *Dispatch = BasicBlock::Create(Ctx, "dispatch", Loop);
+  auto *Exit = BasicBlock::Create(Ctx, "done", Loop);
 
   IRBuilder<> B(Entry);
-  CallInst *First = B.CreateCall(&FirstStep, {Resume.getArg(0)});
-  First->setCallingConv(FirstStep.getCallingConv());
-  B.CreateBr(Loop);
-
-  B.SetInsertPoint(Loop);
+  B.CreateBr(Header);
+  B.SetInsertPoint(Header);
   PHINode *Handle = B.CreatePHI(PtrTy, Steps.size() + 2, "handle");
-  Handle->addIncoming(First, Entry);
+  Handle->addIncoming(Loop->getArg(0), Entry);
   B.CreateCondBr(B.CreateIsNull(Handle), Exit, Dispatch);
 
   B.SetInsertPoint(Dispatch);
@@ -146,8 +151,8 @@ static void makeDriver(Function &Resume, Function &FirstStep,
   BasicBlock *Test = Dispatch;
   for (auto [Index, Arm] : enumerate(Arms)) {
     auto [Identity, Step] = Arm;
-    auto *Body = BasicBlock::Create(Ctx, "step." + Identity->getName(),
-                                    &Resume, Exit);
+    auto *Body =
+        BasicBlock::Create(Ctx, "step." + Identity->getName(), Loop, Exit);
     IRBuilder<> BodyBuilder(Body);
     Value *Next = Constant::getNullValue(PtrTy);
     if (Step) {
@@ -155,7 +160,7 @@ static void makeDriver(Function &Resume, Function &FirstStep,
       Call->setCallingConv(Step->getCallingConv());
       Next = Call;
     }
-    BodyBuilder.CreateBr(Loop);
+    BodyBuilder.CreateBr(Header);
     Handle->addIncoming(Next, Body);
 
     IRBuilder<> TestBuilder(Test);
@@ -164,29 +169,48 @@ static void makeDriver(Function &Resume, Function &FirstStep,
       TestBuilder.CreateBr(Body);
       break;
     }
-    auto *NextTest = BasicBlock::Create(Ctx, "dispatch", &Resume, Exit);
+    auto *NextTest = BasicBlock::Create(Ctx, "dispatch", Loop, Exit);
     TestBuilder.CreateCondBr(TestBuilder.CreateICmpEQ(Slot, Identity), Body,
                              NextTest);
     Test = NextTest;
   }
-
   B.SetInsertPoint(Exit);
+  B.CreateRetVoid();
+  return Loop;
+}
+
+/// Replaces the body of \p Resume by its step followed by the shared loop.
+static void makeDriver(Function &Resume, Function &Step, Function &Loop) {
+  Resume.deleteBody();
+  Resume.setLinkage(GlobalValue::InternalLinkage);
+  IRBuilder<> B(BasicBlock::Create(Resume.getContext(), "entry", &Resume));
+  CallInst *First = B.CreateCall(&Step, {Resume.getArg(0)});
+  First->setCallingConv(Step.getCallingConv());
+  B.CreateCall(&Loop, {First});
   B.CreateRetVoid();
 }
 
 PreservedAnalyses TransferLoopPass::run(Module &M, ModuleAnalysisManager &) {
-  if (!isDeviceModule(M))
+  if (!isDeviceModule(M) || RelocatableDeviceCode)
     return PreservedAnalyses::all();
-  SmallVector<Function *, 16> Resumes = resumeFunctions(M);
+  SmallVector<Function *, 16> Resumes;
+  Function *Noop = nullptr;
+  for (Function &F : M) {
+    CoroutinePart Part = coroutinePart(F);
+    if (Part == CoroutinePart::Resume && F.getReturnType()->isVoidTy() &&
+        F.arg_size() == 1)
+      Resumes.push_back(&F);
+    else if (Part == CoroutinePart::Noop)
+      Noop = &F;
+  }
   if (Resumes.empty())
     return PreservedAnalyses::all();
-  SmallPtrSet<Function *, 16> ResumeSet(Resumes.begin(), Resumes.end());
-  Function *Noop = noopResumeFunction(M);
 
   MapVector<Function *, Function *> Steps;
   for (Function *Resume : Resumes)
-    Steps[Resume] = createStep(*Resume, ResumeSet, Noop);
+    Steps[Resume] = createStep(*Resume);
+  Function *Loop = createTransferLoop(M, Steps, Noop);
   for (auto [Resume, Step] : Steps)
-    makeDriver(*Resume, *Step, Steps, Noop);
+    makeDriver(*Resume, *Step, *Loop);
   return PreservedAnalyses::none();
 }

@@ -33,12 +33,22 @@ template <auto Scenario> bool compare(const char *name, int n) {
   cudaError_t err = cudaMalloc(&device_out, n * sizeof(long long));
   if (err == cudaSuccess)
     err = cudaMemset(device_out, 0xff, n * sizeof(long long));
+  cudaEvent_t start, stop;
+  float kernel_ms = 0;
+  cudaEventCreate(&start);
+  cudaEventCreate(&stop);
   if (err == cudaSuccess) {
+    cudaEventRecord(start);
     run_scenario<Scenario><<<(n + 127) / 128, 128>>>(device_out, n);
+    cudaEventRecord(stop);
     err = cudaGetLastError();
   }
   if (err == cudaSuccess)
     err = cudaDeviceSynchronize();
+  if (err == cudaSuccess)
+    cudaEventElapsedTime(&kernel_ms, start, stop);
+  cudaEventDestroy(start);
+  cudaEventDestroy(stop);
   if (err == cudaSuccess)
     err = cudaMemcpy(gpu.data(), device_out, n * sizeof(long long),
                      cudaMemcpyDeviceToHost);
@@ -52,8 +62,9 @@ template <auto Scenario> bool compare(const char *name, int n) {
     if (gpu[i] != Scenario(i) && mismatches++ == 0)
       first_bad = i;
   if (mismatches == 0) {
-    std::printf("PASS %-28s %d threads, thread %d: GPU %lld == CPU %lld\n",
-                name, n, n - 1, gpu[n - 1], Scenario(n - 1));
+    std::printf("PASS %-28s %d threads (kernel %.2f ms), thread %d: GPU %lld "
+                "== CPU %lld\n", name, n, kernel_ms, n - 1, gpu[n - 1],
+                Scenario(n - 1));
     return true;
   }
   std::printf("FAIL %-28s %d of %d threads differ; thread %d: GPU %lld, CPU "

@@ -34,7 +34,8 @@ int main() {
   // 2 transfers per await (into the child, back to the parent).
   std::printf("symmetric_transfer: %d awaits = %d transfers per thread\n",
               transfers_per_thread, 2 * transfers_per_thread);
-  bool ok = gpu_check::compare<million_transfers>("million_transfers", 4096);
+  // Few threads: the CPU reference does the same 10^6 awaits per thread.
+  bool ok = gpu_check::compare<million_transfers>("million_transfers", 256);
   std::printf("symmetric_transfer: %s\n", ok ? "PASS" : "FAIL");
   return ok ? 0 : 1;
 }

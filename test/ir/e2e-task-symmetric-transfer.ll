@@ -1,4 +1,4 @@
-; Purpose: end to end through opt, a task<int> awaiting another task (symmetric transfer, the noop coroutine as final continuation) driven by block_on in a kernel: both frames are placed in the kernel's frame and every resume through a handle is devirtualized; no heap and no indirect call at -O0 and -O2.
+; Purpose: end to end through opt, a task<int> awaiting another task (symmetric transfer, the noop coroutine as final continuation) driven by block_on in a kernel: both frames are placed in the kernel's frame, the transfers run in a loop, and every resume through a handle is devirtualized; no heap and no indirect call at -O0 and -O2.
 ;
 ; Reduced by hand from clang's device IR (-O2 -Xclang -disable-llvm-passes,
 ; with -fplugin=CoroPTX.so) for the coroptx runtime's task and block_on:
@@ -17,34 +17,23 @@
 ; RUN: FileCheck %s < %t.o0.ll
 ; RUN: FileCheck %s --check-prefix=CLEAN < %t.o0.ll
 
-; Both frames live in one alloca of the kernel.
+; Both frames live in one alloca of the kernel, and the transfers run in the
+; transfer loop, inlined into the kernel: a handle phi, a load of its resume
+; slot and compares against the module's resume functions. No indirect call.
 ; CHECK-LABEL: define dso_local ptx_kernel void @_Z1kPiii(
 ; CHECK-NEXT:  entry:
 ; CHECK-NEXT:    [[FRAME:%.*]] = alloca [{{[0-9]+}} x i8], align 8
 ; CHECK-NEXT:    store ptr @_Z7add_dblii.resume, ptr [[FRAME]], align 8
-; CHECK:         store ptr @_Z3dbli.resume, ptr
-; CHECK:         call void @llvm.trap()
+; CHECK-NOT:     call {{[^@(]*}}%
+; CHECK:       [[DISPATCH:dispatch[.0-9a-z]*]]:
+; CHECK-NEXT:    [[HANDLE:%.*]] = phi ptr
+; CHECK-NEXT:    [[FN:%.*]] = load ptr, ptr [[HANDLE]], align 8
+; CHECK-NEXT:    icmp eq ptr [[FN]], @_Z3dbli.resume
+; CHECK-NOT:     call {{[^@(]*}}%
+; CHECK:         icmp eq ptr [[FN]], @_Z7add_dblii.resume
+; CHECK-NOT:     call {{[^@(]*}}%
 ; CHECK:         ret void
 ; CHECK-NEXT:  }
-
-; At its final suspend dbl resumes its awaiter through the handle in its
-; promise: a compare chain (the noop coroutine's dummy among the candidates)
-; with direct calls.
-; CHECK-LABEL: define internal fastcc void @_Z3dbli.resume(
-; CHECK:         [[CONT:%.*]] = load ptr, ptr {{%.*}}, align 8
-; CHECK-NEXT:    [[FN:%.*]] = load ptr, ptr [[CONT]], align 8
-; CHECK-NEXT:    icmp eq ptr [[FN]], @_ZNSt7__n486116coroutine_handleINS_22noop_coroutine_promiseEE7__frame22__dummy_resume_destroyEv
-; CHECK:         icmp eq ptr [[FN]], @_Z7add_dblii.resume
-; CHECK-NEXT:    br i1 {{%.*}}, label %coroptx.call._Z7add_dblii.resume, label %coroptx.call._Z7add_dblii.cleanup
-; CHECK:       coroptx.call._Z7add_dblii.resume:
-; CHECK-NEXT:    call fastcc void @_Z7add_dblii.resume(ptr [[CONT]])
-; CHECK:       coroptx.call._Z7add_dblii.cleanup:
-; CHECK-NEXT:    call fastcc void @_Z7add_dblii.cleanup(ptr [[CONT]])
-; CHECK:       }
-; CHECK-LABEL: define internal fastcc void @_Z7add_dblii.resume(
-; CHECK:       !coroptx.coroutines = !{![[DBL:[0-9]+]], ![[ADD:[0-9]+]]}
-; CHECK:       ![[DBL]] = !{!"_Z3dbli", i32 {{[0-9]+}}}
-; CHECK-NEXT:  ![[ADD]] = !{!"_Z7add_dblii", i32 {{[0-9]+}}}
 
 ; No ramp is left, and nothing of the heap.
 ; CLEAN-NOT: define {{.*}}@_Z3dbli(

@@ -10,7 +10,11 @@
 
 #include "llvm/ADT/StringRef.h"
 
+#include <optional>
+#include <string>
+
 namespace llvm {
+class CallBase;
 class Function;
 class Module;
 class Twine;
@@ -37,9 +41,26 @@ bool isKernel(const llvm::Function &F);
 /// Under clang that is a clang error at the function's definition.
 void reportLoweringError(llvm::Function &Culprit, const llvm::Twine &Message);
 
-/// The coroutine a function belongs to: a ramp is its own, a `.resume`,
-/// `.destroy` or `.cleanup` part belongs to its ramp. Null when not a part.
-llvm::Function *owningCoroutine(llvm::Function &F);
+/// True when ClosedWorldPass recorded \p Name as a device coroutine.
+bool isRecordedCoroutine(const llvm::Module &M, llvm::StringRef Name);
+
+/// The recorded coroutine a function belongs to: a ramp is its own, a
+/// `.resume`, `.destroy`, `.cleanup` or `.noalloc` part belongs to its ramp
+/// (which may have been inlined away since). None when not a part of one.
+std::optional<llvm::StringRef> owningCoroutineName(const llvm::Function &F);
+
+/// The part a function plays in a split coroutine, by the names CoroSplit
+/// gives them; the libstdc++ noop coroutine's dummy serves as both.
+enum class CoroutinePart { None, Resume, Destroy, Noop };
+CoroutinePart coroutinePart(const llvm::Function &F);
+
+/// The frame slot an indirect call goes through when it is a coroutine
+/// resume (0) or destroy (1) as CoroCleanup lowers llvm.coro.subfn.addr:
+///   %slot = getelementptr inbounds { ptr, ptr }, ptr %h, i32 0, i32 <0|1>
+///   %fn = load ptr, ptr %slot
+///   call void %fn(ptr %h)
+/// None for any other call, which may be through a user's function pointer.
+std::optional<unsigned> coroutineFrameSlot(const llvm::CallBase &Call);
 
 /// A human-readable name for diagnostics (demangled where possible).
 std::string displayName(llvm::StringRef MangledName);

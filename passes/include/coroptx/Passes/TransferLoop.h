@@ -12,9 +12,15 @@ namespace coroptx {
 /// resume function in two: a step that returns the handle it would transfer
 /// to, and a driver, keeping the resume function's name and address, that
 /// runs steps in a loop with direct calls until no transfer is left.
+/// Under -fgpu-rdc the module is no closed world and the pass does nothing.
 struct TransferLoopPass : llvm::PassInfoMixin<TransferLoopPass> {
+  explicit TransferLoopPass(bool RelocatableDeviceCode = false)
+      : RelocatableDeviceCode(RelocatableDeviceCode) {}
   llvm::PreservedAnalyses run(llvm::Module &M, llvm::ModuleAnalysisManager &);
   static bool isRequired() { return true; }
+
+private:
+  bool RelocatableDeviceCode;
 };
 
 } // namespace coroptx
