@@ -7,7 +7,8 @@
 // instead of staying behind with its call to operator new, and the set of
 // functions whose address is taken is final (the devirtualizer relies on it).
 //
-// It also records the device coroutines and tags the calls that would give a
+// It also records the device coroutines (with the recursion, if any, that
+// makes a coroutine's frame count unbounded) and tags the calls that would give a
 // frame heap storage: the global operator new, malloc and their frees. A
 // promise type's own operator new is the user's choice and is left alone. A
 // tagged call that survives the pipeline is reported by LoweringVerifier.
@@ -16,7 +17,9 @@
 #include "coroptx/Passes/ClosedWorld.h"
 #include "coroptx/Passes/DeviceModule.h"
 
+#include "llvm/ADT/SCCIterator.h"
 #include "llvm/ADT/StringSet.h"
+#include "llvm/Analysis/CallGraph.h"
 #include "llvm/Demangle/Demangle.h"
 #include "llvm/IR/InstIterator.h"
 #include "llvm/IR/Instructions.h"
@@ -139,11 +142,35 @@ static bool freezeNoopCoroutineFrame(Module &M) {
   return false;
 }
 
+/// For each coroutine on a cycle of the call graph, the names of the
+/// coroutines on that cycle: no bound on how many of their frames are alive at
+/// once exists, so no caller can hold them.
+static DenseMap<Function *, std::string> recursiveCoroutines(Module &M) {
+  DenseMap<Function *, std::string> Recursive;
+  CallGraph Graph(M);
+  for (scc_iterator<CallGraph *> SCC = scc_begin(&Graph); !SCC.isAtEnd();
+       ++SCC) {
+    if (!SCC.hasCycle())
+      continue;
+    SmallVector<Function *, 4> Coroutines;
+    for (CallGraphNode *Node : *SCC)
+      if (Function *F = Node->getFunction(); F && F->isPresplitCoroutine())
+        Coroutines.push_back(F);
+    std::string Names;
+    for (Function *F : Coroutines)
+      Names += (Names.empty() ? "'" : ", '") + demangle(F->getName()) + "'";
+    for (Function *F : Coroutines)
+      Recursive[F] = Names;
+  }
+  return Recursive;
+}
+
 PreservedAnalyses ClosedWorldPass::run(Module &M, ModuleAnalysisManager &) {
   if (!isDeviceModule(M))
     return PreservedAnalyses::all();
   bool Changed = false;
   NamedMDNode *List = M.getOrInsertNamedMetadata(CoroutineListMDName);
+  DenseMap<Function *, std::string> Recursive = recursiveCoroutines(M);
   StringSet<> Recorded;
   for (const MDNode *Entry : List->operands())
     Recorded.insert(cast<MDString>(Entry->getOperand(0))->getString());
@@ -155,10 +182,13 @@ PreservedAnalyses ClosedWorldPass::run(Module &M, ModuleAnalysisManager &) {
       auto *Intr = dyn_cast<IntrinsicInst>(&I);
       return Intr && Intr->getIntrinsicID() == Intrinsic::coro_suspend;
     });
-    List->addOperand(MDNode::get(
-        Ctx, {MDString::get(Ctx, F.getName()),
-              ConstantAsMetadata::get(
-                  ConstantInt::get(Type::getInt32Ty(Ctx), Suspends))}));
+    SmallVector<Metadata *, 3> Entry = {
+        MDString::get(Ctx, F.getName()),
+        ConstantAsMetadata::get(
+            ConstantInt::get(Type::getInt32Ty(Ctx), Suspends))};
+    if (auto It = Recursive.find(&F); It != Recursive.end())
+      Entry.push_back(MDString::get(Ctx, It->second));
+    List->addOperand(MDNode::get(Ctx, Entry));
     Changed |= tagHeapFrameCalls(F);
   }
   if (!RelocatableDeviceCode) {

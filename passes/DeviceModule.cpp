@@ -34,6 +34,16 @@ void coroptx::reportLoweringError(Function &Culprit, const Twine &Message) {
       DiagnosticInfoUnsupported(Culprit, "coroptx: " + Message));
 }
 
+StringRef coroptx::recursionOf(const Module &M, StringRef Name) {
+  if (const NamedMDNode *List = M.getNamedMetadata(CoroutineListMDName))
+    for (const MDNode *Entry : List->operands())
+      if (cast<MDString>(Entry->getOperand(0))->getString() == Name &&
+          Entry->getNumOperands() > 2)
+        if (auto *Cycle = dyn_cast<MDString>(Entry->getOperand(2)))
+          return Cycle->getString();
+  return {};
+}
+
 bool coroptx::isRecordedCoroutine(const Module &M, StringRef Name) {
   const NamedMDNode *List = M.getNamedMetadata(coroptx::CoroutineListMDName);
   if (!List)

@@ -66,15 +66,22 @@ PreservedAnalyses LoweringVerifierPass::run(Module &M,
   bool AddedDeclarations = false;
   for (StringRef Name : HeapFrames) {
     AddedDeclarations |= !M.getFunction(Name);
-    reportLoweringError(
-        coroutineForDiagnostic(M, Name),
-        "the frame of device coroutine '" + displayName(Name) +
-            "' would be allocated on the heap: its handle outlives the "
-            "function that starts it, or its caller could not be seen, so "
-            "the frame cannot be placed in the caller's frame; keep the "
-            "coroutine's handle inside the function that creates it (for "
-            "example co_await it or pass it to block_on), or give its "
-            "promise_type an operator new");
+    std::string Why;
+    if (StringRef Cycle = recursionOf(M, Name); !Cycle.empty())
+      Why = ("it is part of a recursion among coroutines (" + Cycle +
+             "), so no bound on how many of its frames are alive at once "
+             "exists and no caller can hold them; make the recursion a loop, "
+             "or give its promise_type an operator new")
+                .str();
+    else
+      Why = "its handle outlives the function that starts it, or its caller "
+            "could not be seen, so the frame cannot be placed in the caller's "
+            "frame; keep the coroutine's handle inside the function that "
+            "creates it (for example co_await it or pass it to block_on), or "
+            "give its promise_type an operator new";
+    reportLoweringError(coroutineForDiagnostic(M, Name),
+                        "the frame of device coroutine '" + displayName(Name) +
+                            "' would be allocated on the heap: " + Why);
   }
 
   for (auto [F, Call] : IndirectCalls) {

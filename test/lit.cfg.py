@@ -4,6 +4,8 @@
 #   %clang-cuda    clang++ compiling CUDA (host and device), with the plugin
 #   %clang-plain-device  the same without the plugin (what clang alone does)
 #   %ptxas         ptxas from CUDA 13.0; tests use it through %if ptxas %{ %}
+#   %ptx-facts     examples/ptx_facts.py: compiles for sm_75/80/90 at -O0..-O3,
+#                  assembles with ptxas, fails on any heap or indirect call
 import os
 import lit.formats
 import lit.util
@@ -35,6 +37,10 @@ config.substitutions.append(
 config.substitutions.append(
     ("%clang-plain-device", "%s %s --cuda-device-only" % (config.clang, cuda_flags)))
 config.substitutions.append(("%coroptx-src", config.coroptx_src_root))
+config.substitutions.append(
+    ("%ptx-facts", "python3 %s --build %s --clang %s --cuda %s"
+     % (os.path.join(config.coroptx_src_root, "examples", "ptx_facts.py"),
+        config.coroptx_obj_root, config.clang, config.cuda_path)))
 
 if config.ptxas and os.path.exists(config.ptxas):
     config.available_features.add("ptxas")

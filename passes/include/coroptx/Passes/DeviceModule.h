@@ -28,7 +28,7 @@ inline constexpr llvm::StringLiteral FrameAllocMDKind = "coroptx.frame.alloc";
 /// Metadata kind on a call that frees a coroutine frame.
 inline constexpr llvm::StringLiteral FrameFreeMDKind = "coroptx.frame.free";
 /// Named metadata listing every device coroutine seen before splitting, as
-/// !{!"mangled name", i32 suspend points}.
+/// !{!"mangled name", i32 suspend points[, !"coroutines of its recursion"]}.
 inline constexpr llvm::StringLiteral CoroutineListMDName = "coroptx.coroutines";
 
 /// True for the device side of a CUDA compile: coroptx never touches the host.
@@ -40,6 +40,10 @@ bool isKernel(const llvm::Function &F);
 /// Reports an error that stops the compile, at the source line of \p Culprit.
 /// Under clang that is a clang error at the function's definition.
 void reportLoweringError(llvm::Function &Culprit, const llvm::Twine &Message);
+
+/// The coroutines on the call-graph cycle of recorded coroutine \p Name, for
+/// a diagnostic; empty when it is not recursive.
+llvm::StringRef recursionOf(const llvm::Module &M, llvm::StringRef Name);
 
 /// True when ClosedWorldPass recorded \p Name as a device coroutine.
 bool isRecordedCoroutine(const llvm::Module &M, llvm::StringRef Name);
