@@ -1,6 +1,6 @@
 //===- Pipeline.cpp - Where the coroptx passes run ------------------------===//
 //
-// clang's default pipelines, with three additions for device modules:
+// clang's default pipelines, with these additions for device modules:
 //
 //  pipeline start   AwaitedFactoryInliningPass: carry clang's elide-safe mark
 //                   through functions that return a coroutine's task.
@@ -10,10 +10,12 @@
 //                   placement needs the inliner and SROA, and -O0 must still
 //                   be heap-free and indirect-call-free (it is the only -O
 //                   level where device code is optimized more than asked).
+//  peephole         AwaiterAttributesPass: what await_suspend does to its
+//                   awaiter, on the intrinsic call, for GVN and CoroElide.
 //  optimizer early  FrameReportPass (remarks), TransferLoopPass and
-//                   DevirtualizePass, after the CGSCC
-//                   walk split every coroutine; when they changed anything,
-//                   one more inliner round folds the dispatch into callers.
+//                   DevirtualizePass, after the CGSCC walk split every
+//                   coroutine; when they changed anything, one more inliner
+//                   round folds the dispatch into callers.
 //  optimizer last   (-O0: DevirtualizePass for modules without coroutines),
 //                   GlobalDCE, to drop the ramps nobody calls any more, then
 //                   LoweringVerifierPass.
@@ -21,6 +23,7 @@
 //===----------------------------------------------------------------------===//
 #include "coroptx/Passes/Pipeline.h"
 #include "coroptx/Passes/AwaitedFactoryInlining.h"
+#include "coroptx/Passes/AwaiterAttributes.h"
 #include "coroptx/Passes/ClosedWorld.h"
 #include "coroptx/Passes/DeviceModule.h"
 #include "coroptx/Passes/Devirtualize.h"
@@ -148,6 +151,14 @@ void coroptx::registerCoroPTXPipeline(PassBuilder &PB, PipelineOptions Options) 
         MPM.addPass(OptimizeCoroutineModuleAtO0(std::move(O1)));
       });
 
+  // At each peephole point of function simplification (also in the nested
+  // O1 pipeline of -O0), before GVN and CoroElide look at the awaits.
+  PB.registerPeepholeEPCallback(
+      [](FunctionPassManager &FPM, OptimizationLevel Level) {
+        FPM.addPass(AwaiterAttributesPass(
+            /*ForwardLoads=*/Level.getSpeedupLevel() < 2));
+      });
+
   PB.registerOptimizerEarlyEPCallback([&PB, State](ModulePassManager &MPM,
                                                    OptimizationLevel Level,
                                                    ThinOrFullLTOPhase Phase) {
@@ -171,6 +182,15 @@ void coroptx::registerCoroPTXPipeline(PassBuilder &PB, PipelineOptions Options) 
 }
 
 void coroptx::registerCoroPTXPassNames(PassBuilder &PB) {
+  PB.registerPipelineParsingCallback(
+      [](StringRef Name, FunctionPassManager &FPM,
+         ArrayRef<PassBuilder::PipelineElement>) {
+        if (Name == "coroptx-awaiter-attributes") {
+          FPM.addPass(AwaiterAttributesPass());
+          return true;
+        }
+        return false;
+      });
   PB.registerPipelineParsingCallback(
       [](StringRef Name, ModulePassManager &MPM,
          ArrayRef<PassBuilder::PipelineElement>) {

@@ -133,13 +133,12 @@ __host__ __device__ task<int> control_flow_body(int x) {
 }
 __host__ __device__ long long control_flow(int i) { return block_on(control_flow_body(i)); }
 
-// An eager coroutine type of the user's own: it runs when called, up to its
-// first real suspension, and can be awaited. Marked coro_await_elidable like
-// coroptx::task, so the tasks it awaits get their frames inside its own at
-// every -O level. (A task that awaits an eager
+// An eager coroutine type of the user's own, with no attribute: it runs when
+// called, up to its first real suspension, and can be awaited; a task can
+// await it and it can await a task. (A task that awaits an eager
 // coroutine held in a local is rejected for now: see
 // test/frontend/task-awaiting-held-eager-coroutine.cu.)
-template <class T> struct [[clang::coro_await_elidable]] eager {
+template <class T> struct eager {
   struct promise_type {
     T value{};
     std::coroutine_handle<> awaiter;
@@ -174,12 +173,20 @@ __host__ __device__ eager<int> eager_triple(int x, int *ran) {
   *ran = 1;
   co_return co_await plus(x, x) + x;
 }
-// Two promise types: the eager coroutine awaits a lazy task inside it.
+__host__ __device__ task<int> lazy_over_eager(int x, int *ran) {
+  eager<int> held = eager_triple(x, ran); // already ran: eager
+  co_return co_await held + 1;
+}
+// Two promise types awaiting each other, eager and lazy starts.
 __host__ __device__ long long eager_and_lazy(int i) {
-  int ran = 0;
-  eager<int> started = eager_triple(i, &ran);
-  int ran_at_call = ran; // 1: an eager coroutine runs when called
-  return started.await_resume() * 10LL + ran_at_call;
+  int eager_ran = 0, lazy_ran = 0;
+  eager<int> started = eager_triple(i, &eager_ran);
+  int eager_ran_at_call = eager_ran; // 1: an eager coroutine runs when called
+  task<int> lazy = lazy_over_eager(i, &lazy_ran);
+  int lazy_ran_at_call = lazy_ran; // 0: a task runs when driven
+  int result = block_on(std::move(lazy));
+  return result * 1000LL + started.await_resume() * 10 +
+         eager_ran_at_call * 4 + lazy_ran_at_call * 2 + lazy_ran;
 }
 
 int main() {

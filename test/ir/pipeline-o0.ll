@@ -8,20 +8,20 @@
 ; CORO:      Running pass: coroptx::AwaitedFactoryInliningPass on [module]
 ; CORO-NEXT: Running pass: coroptx::ClosedWorldPass on [module]
 ; CORO:      Running pass: {{.*}}OptimizeCoroutineModuleAtO0 on [module]
-; CORO-NOT:  coroptx::
+; CORO-NOT:  {{coroptx::.* on \[module\]}}
 ; CORO:      Running pass: CoroEarlyPass on [module]
 ; CORO:      Running pass: InlinerPass on
 ; CORO:      Running pass: CoroSplitPass on
 ; CORO:      Running pass: CoroCleanupPass on [module]
-; CORO-NOT:  coroptx::
+; CORO-NOT:  {{coroptx::.* on \[module\]}}
 ; CORO:      Running pass: coroptx::FrameReportPass on [module]
 ; CORO-NEXT: Running pass: {{.*}}DevirtualizeAndInline on [module]
-; CORO-NOT:  coroptx::
+; CORO-NOT:  {{coroptx::.* on \[module\]}}
 ; CORO:      Running pass: CoroConditionalWrapper on [module]
 ; CORO:      Running pass: coroptx::DevirtualizePass on [module]
 ; CORO-NEXT: Running pass: GlobalDCEPass on [module]
 ; CORO-NEXT: Running pass: coroptx::LoweringVerifierPass on [module]
-; CORO-NOT:  coroptx::
+; CORO-NOT:  {{coroptx::.* on \[module\]}}
 
 ; No coroutine: the nested pipeline is skipped, O0 stays O0.
 ; PLAIN:      Running pass: coroptx::ClosedWorldPass on [module]

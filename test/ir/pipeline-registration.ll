@@ -7,19 +7,19 @@
 
 ; CHECK:     Running pass: coroptx::AwaitedFactoryInliningPass on [module]
 ; CHECK-NEXT: Running pass: coroptx::ClosedWorldPass on [module]
-; CHECK-NOT: coroptx::
+; CHECK-NOT: {{coroptx::.* on \[module\]}}
 ; CHECK:     Running pass: CoroEarlyPass on [module]
 ; CHECK:     Running pass: CoroSplitPass on
 ; CHECK:     Running pass: CoroCleanupPass on [module]
-; CHECK-NOT: coroptx::
+; CHECK-NOT: {{coroptx::.* on \[module\]}}
 ; CHECK:     Running pass: coroptx::FrameReportPass on [module]
 ; CHECK-NEXT: Running pass: {{.*}}DevirtualizeAndInline on [module]
 ; The indirect call became direct: the inliner runs once more.
 ; CHECK:     Running pass: InlinerPass on
-; CHECK-NOT: coroptx::
+; CHECK-NOT: {{coroptx::.* on \[module\]}}
 ; CHECK:     Running pass: GlobalDCEPass on [module]
 ; CHECK-NEXT: Running pass: coroptx::LoweringVerifierPass on [module]
-; CHECK-NOT: coroptx::
+; CHECK-NOT: {{coroptx::.* on \[module\]}}
 ; CHECK-NOT: DevirtualizeAndInline
 
 ; Nothing to devirtualize: no extra inliner round.
