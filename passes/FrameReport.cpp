@@ -3,8 +3,11 @@
 // After the CGSCC walk every device coroutine is split: its resume part
 // takes the frame as a `dereferenceable(N)` pointer, N being the frame's
 // size, and every caller that could give the frame storage has done so (a
-// heap allocation that survives still carries ClosedWorldPass's tag). The
-// suspend points were counted before splitting. This pass turns those facts
+// heap allocation that survives still carries ClosedWorldPass's tag), and
+// every frame begins with a store of the resume part's address, whose target
+// tells where that frame lives: a local of some function (the kernel, say) or
+// the frame of an enclosing coroutine. The suspend points were counted before
+// splitting. This pass turns those facts
 // into optimization remarks; a coroutine whose resume part is already gone
 // was folded into its callers entirely. Remarks are reported at the
 // coroutine's source line: clang
@@ -17,6 +20,8 @@
 #include "coroptx/Passes/DeviceModule.h"
 
 #include "llvm/ADT/StringSet.h"
+#include "llvm/Analysis/ValueTracking.h"
+#include "llvm/IR/Instructions.h"
 #include "llvm/IR/Constants.h"
 #include "llvm/IR/DiagnosticInfo.h"
 #include "llvm/IR/InstIterator.h"
@@ -37,6 +42,34 @@ static StringSet<> coroutinesOnHeap(Module &M) {
       if (MDNode *Owner = I.getMetadata(FrameAllocMDKind))
         OnHeap.insert(cast<MDString>(Owner->getOperand(0))->getString());
   return OnHeap;
+}
+
+/// Where the frames of the coroutine whose resume part is \p Resume live:
+/// every frame starts with a store of \p Resume; the object stored into is a
+/// local of some function, or sits inside the frame of another coroutine.
+static std::string framePlaces(Function &Resume) {
+  SmallVector<std::string, 4> Places;
+  for (User *U : Resume.users()) {
+    auto *Store = dyn_cast<StoreInst>(U);
+    if (!Store || Store->getValueOperand() != &Resume)
+      continue;
+    Function &Holder = *Store->getFunction();
+    const Value *Object = getUnderlyingObject(Store->getPointerOperand());
+    std::string Place;
+    if (isa<AllocaInst>(Object))
+      Place = "a local of '" + displayName(Holder.getName()) + "'";
+    else if (auto *Arg = dyn_cast<Argument>(Object);
+             Arg && Arg->getArgNo() == 0 && owningCoroutineName(Holder))
+      Place = "the frame of '" + displayName(*owningCoroutineName(Holder)) + "'";
+    else
+      Place = "memory reached from '" + displayName(Holder.getName()) + "'";
+    if (!is_contained(Places, Place))
+      Places.push_back(Place);
+  }
+  std::string Joined;
+  for (const std::string &Place : Places)
+    Joined += (Joined.empty() ? "" : ", ") + Place;
+  return Joined;
 }
 
 PreservedAnalyses FrameReportPass::run(Module &M, ModuleAnalysisManager &) {
@@ -72,9 +105,12 @@ PreservedAnalyses FrameReportPass::run(Module &M, ModuleAnalysisManager &) {
       uint64_t SuspendPoints = Suspends ? Suspends->getZExtValue() : 0;
       OptimizationRemark Remark("coroptx", "FramePlaced", Anchor);
       Remark << "device coroutine '" << displayName(Name) << "': ";
-      if (Resume)
-        Remark << ore::NV("FrameBytes", FrameBytes)
-               << "-byte frame placed in its callers' frames";
+      if (Resume) {
+        std::string Places = framePlaces(*Resume);
+        Remark << ore::NV("FrameBytes", FrameBytes) << "-byte frame placed in "
+               << (Places.empty() ? std::string("its callers' frames")
+                                  : Places);
+      }
       else
         Remark << "frame folded away into its callers (no resume function "
                   "left)";

@@ -5,5 +5,5 @@
 
 ; CHECK: remark: {{.*}}device coroutine 'twice(int)': frame folded away into its callers (no resume function left), 2 suspend points (initial and final included), no heap
 
-; TASK-DAG: remark: {{.*}}device coroutine 'dbl(int)': 40-byte frame placed in its callers' frames, 2 suspend points (initial and final included), no heap
-; TASK-DAG: remark: {{.*}}device coroutine 'add_dbl(int, int)': 96-byte frame placed in its callers' frames, 3 suspend points (initial and final included), no heap
+; TASK-DAG: remark: {{.*}}device coroutine 'dbl(int)': 40-byte frame placed in a local of 'k(int*, int, int)', the frame of 'add_dbl(int, int)', 2 suspend points (initial and final included), no heap
+; TASK-DAG: remark: {{.*}}device coroutine 'add_dbl(int, int)': 96-byte frame placed in a local of 'k(int*, int, int)', 3 suspend points (initial and final included), no heap

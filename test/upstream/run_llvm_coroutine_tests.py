@@ -25,8 +25,9 @@ For each file the script
                      GlobalDCE drops them; pinning keeps them, so CoroSplit,
                      the transfer loop, devirtualization and the lowering
                      verifier really see the coroutines.
-     and, for O2, O0 and O2-pinned, the same pipeline without the plugin,
-     to tell coroptx's problems from LLVM's own.
+     and, for O2, O0 and O2-pinned, the same pipeline without the plugin
+     (for O0 also plain -O1, which coroptx runs at -O0 on device modules
+     with coroutines), to tell coroptx's problems from LLVM's own.
 
 Outcomes, per file and pipeline:
   lowered           opt exited 0: no crash, the module verified after every
@@ -283,16 +284,20 @@ def adapt_for_installed_llvm(text: str) -> tuple[str, list[str]]:
 
 
 def pin_definitions(text: str) -> str | None:
-    """The module with every defined function in @llvm.used, or None when it
-    defines no function or already has an @llvm.used."""
-    if re.search(r"^@llvm\.used\s*=", text, re.M):
-        return None
+    """The module with every defined function in @llvm.used (or in
+    @llvm.compiler.used, when the module has an @llvm.used of its own), or
+    None when it defines no function or has both."""
     names = [m.group(1) for m in map(DEFINE_NAME.match, text.splitlines()) if m]
     if not names:
         return None
+    for array in ("llvm.used", "llvm.compiler.used"):
+        if not re.search(rf"^@{re.escape(array)}\s*=", text, re.M):
+            break
+    else:
+        return None
     refs = ", ".join(f"ptr @{n}" for n in names)
     return (text + ("" if text.endswith("\n") else "\n") +
-            f'@llvm.used = appending global [{len(names)} x ptr] [{refs}], '
+            f'@{array} = appending global [{len(names)} x ptr] [{refs}], '
             f'section "llvm.metadata"\n')
 
 
@@ -303,6 +308,8 @@ def coroutine_abi(text: str) -> str:
         kinds.append("async (Swift)")
     if "@llvm.coro.id.retcon.once(" in text:
         kinds.append("retcon.once (Swift)")
+    if "@llvm.coro.id.retcon.once.dynamic(" in text:
+        kinds.append("retcon.once.dynamic (Swift)")
     if re.search(r"@llvm\.coro\.id\.retcon\(", text):
         kinds.append("retcon (Swift)")
     if re.search(r"@llvm\.coro\.id\(", text):
@@ -404,6 +411,7 @@ def run_opt(cmd: list[str], timeout: float) -> Run:
 
 def short(text: str, limit: int = 160) -> str:
     text = re.sub(r"\s+", " ", text).strip()
+    text = re.sub(r"^\S*opt(-\d+)?: ", "", text)
     # Paths of the prepared copies say nothing; keep the file's own name.
     text = re.sub(r"\S*/(?=[^/\s]+\.ll\b)", "", text)
     return text if len(text) <= limit else text[:limit - 3] + "..."
@@ -492,9 +500,15 @@ def baseline_reason(run: Run) -> str:
     if "swiftcorocc" in out:
         return "uses the swiftcorocc calling convention, which the installed " \
                "LLVM does not have (test written for a newer LLVM)"
+    m = re.search(r"^(Intrinsic has incorrect [\w ]+)!\n(?:ptr|\w+\*?) (@[\w.]+)",
+                  out, re.M)
+    if m:
+        return f"{m.group(1)} for {m.group(2)} (its signature differs between " \
+               "LLVM versions; the installed LLVM has another)"
     if run.crashed:
         return "the installed LLVM's parser aborts on it: " + short(run.first_error())
-    return "does not verify with the installed LLVM: " + short(run.first_error())
+    return "does not parse or verify with the installed LLVM: " + \
+        short(run.first_error())
 
 
 # --------------------------------------------------------------------------
