@@ -11,6 +11,7 @@
 #include "llvm/IR/CallingConv.h"
 #include "llvm/IR/DiagnosticInfo.h"
 #include "llvm/IR/Constants.h"
+#include "llvm/IR/DebugInfoMetadata.h"
 #include "llvm/IR/DerivedTypes.h"
 #include "llvm/IR/Function.h"
 #include "llvm/IR/Instructions.h"
@@ -100,6 +101,14 @@ std::optional<unsigned> coroptx::coroutineFrameSlot(const CallBase &Call) {
   if (!Zero || !Zero->isZero() || !Index || Index->getZExtValue() > 1)
     return std::nullopt;
   return Index->getZExtValue();
+}
+
+DebugLoc coroptx::locationForNewCall(const Function &In, DebugLoc Replaced) {
+  if (Replaced)
+    return Replaced;
+  if (DISubprogram *Scope = In.getSubprogram())
+    return DILocation::get(In.getContext(), 0, 0, Scope);
+  return {};
 }
 
 std::string coroptx::displayName(StringRef MangledName) {

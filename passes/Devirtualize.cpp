@@ -87,7 +87,8 @@ static CallInst *emitDirectCall(IRBuilder<> &B, CallBase &Call, Function &Target
       Call.args().begin() + Target.getFunctionType()->getNumParams());
   CallInst *Direct = B.CreateCall(&Target, Args);
   Direct->setCallingConv(Target.getCallingConv());
-  Direct->setDebugLoc(Call.getDebugLoc());
+  Direct->setDebugLoc(
+      locationForNewCall(*B.GetInsertBlock()->getParent(), Call.getDebugLoc()));
   return Direct;
 }
 
@@ -189,7 +190,8 @@ PreservedAnalyses DevirtualizePass::run(Module &M, ModuleAnalysisManager &) {
       Function *Dispatcher = getOrCreateSlotDispatcher(M, *Slot, AddressTaken);
       CallInst *Direct = CallInst::Create(Dispatcher, {Call->getArgOperand(0)},
                                           "", Call->getIterator());
-      Direct->setDebugLoc(Call->getDebugLoc());
+      Direct->setDebugLoc(
+          locationForNewCall(*Call->getFunction(), Call->getDebugLoc()));
       Call->eraseFromParent();
     } else {
       expandToDirectDispatch(*Call, Targets);

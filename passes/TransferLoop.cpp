@@ -186,7 +186,8 @@ static void makeDriver(Function &Resume, Function &Step, Function &Loop) {
   IRBuilder<> B(BasicBlock::Create(Resume.getContext(), "entry", &Resume));
   CallInst *First = B.CreateCall(&Step, {Resume.getArg(0)});
   First->setCallingConv(Step.getCallingConv());
-  B.CreateCall(&Loop, {First});
+  First->setDebugLoc(locationForNewCall(Resume));
+  B.CreateCall(&Loop, {First})->setDebugLoc(locationForNewCall(Resume));
   B.CreateRetVoid();
 }
 

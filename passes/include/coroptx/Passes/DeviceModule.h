@@ -13,6 +13,8 @@
 #include <optional>
 #include <string>
 
+#include "llvm/IR/DebugLoc.h"
+
 namespace llvm {
 class CallBase;
 class Function;
@@ -65,6 +67,13 @@ CoroutinePart coroutinePart(const llvm::Function &F);
 ///   call void %fn(ptr %h)
 /// None for any other call, which may be through a user's function pointer.
 std::optional<unsigned> coroutineFrameSlot(const llvm::CallBase &Call);
+
+/// The location for a call coroptx creates in \p In: that of the call it
+/// replaces, when there is one, else line 0 of \p In's subprogram. A call to
+/// a function with debug info inside a function with debug info must have
+/// one, or the verifier rejects the module.
+llvm::DebugLoc locationForNewCall(const llvm::Function &In,
+                                  llvm::DebugLoc Replaced = {});
 
 /// A human-readable name for diagnostics (demangled where possible).
 std::string displayName(llvm::StringRef MangledName);
