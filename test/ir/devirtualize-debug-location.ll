@@ -12,8 +12,8 @@ define void @target(ptr %p) !dbg !4 {
 
 ; CHECK-LABEL: define void @caller(
 ; CHECK: call void @target(ptr null), !dbg [[LINE0:![0-9]+]]
-; CHECK: [[LINE0]] = !DILocation(line: 0, scope: [[CALLER:![0-9]+]])
-; CHECK: [[CALLER]] = distinct !DISubprogram(name: "caller"
+; CHECK-DAG: [[LINE0]] = !DILocation(line: 0, scope: [[CALLER:![0-9]+]])
+; CHECK-DAG: [[CALLER]] = distinct !DISubprogram(name: "caller"
 define void @caller() !dbg !5 {
   %fn = load ptr, ptr @table
   call void %fn(ptr null)
