@@ -80,6 +80,16 @@ candidateTargets(ArrayRef<Function *> AddressTaken, const CallInst &Call) {
   return Targets;
 }
 
+/// True if \p Target takes a swiftasync context. LLVM 22's inliner leaves
+/// such a callee's DW_OP_LLVM_entry_value debug records pointing at a value
+/// that is no longer an argument, which the verifier rejects; a call that was
+/// indirect was never inlined, so the direct call must not be either.
+static bool takesSwiftAsyncContext(const Function &Target) {
+  return any_of(Target.args(), [](const Argument &Arg) {
+    return Arg.hasAttribute(Attribute::SwiftAsync);
+  });
+}
+
 /// Emits a direct call of \p Target with the leading arguments of \p Call.
 static CallInst *emitDirectCall(IRBuilder<> &B, CallBase &Call, Function &Target) {
   SmallVector<Value *, 4> Args(
@@ -87,6 +97,8 @@ static CallInst *emitDirectCall(IRBuilder<> &B, CallBase &Call, Function &Target
       Call.args().begin() + Target.getFunctionType()->getNumParams());
   CallInst *Direct = B.CreateCall(&Target, Args);
   Direct->setCallingConv(Target.getCallingConv());
+  if (takesSwiftAsyncContext(Target))
+    Direct->setIsNoInline();
   Direct->setDebugLoc(
       locationForNewCall(*B.GetInsertBlock()->getParent(), Call.getDebugLoc()));
   return Direct;

@@ -56,10 +56,11 @@ PreservedAnalyses LoweringVerifierPass::run(Module &M,
     return PreservedAnalyses::all();
 
   SetVector<StringRef> HeapFrames = coroutinesWithHeapFrames(M);
-  SmallVector<std::pair<Function *, CallInst *>, 4> IndirectCalls;
+  // Every kind of call: an indirect invoke is as indirect as a call.
+  SmallVector<std::pair<Function *, CallBase *>, 4> IndirectCalls;
   for (Function &F : M)
     for (Instruction &I : instructions(F))
-      if (auto *Call = dyn_cast<CallInst>(&I);
+      if (auto *Call = dyn_cast<CallBase>(&I);
           Call && Call->isIndirectCall() && !Call->isInlineAsm())
         IndirectCalls.push_back({&F, Call});
 
