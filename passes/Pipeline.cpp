@@ -181,43 +181,33 @@ void coroptx::registerCoroPTXPipeline(PassBuilder &PB, PipelineOptions Options) 
   });
 }
 
+/// Adds \p PassT to \p PM when \p Name is \p Expected.
+template <class PassT, class PassManagerT>
+static bool addIfNamed(StringRef Name, StringRef Expected, PassManagerT &PM) {
+  if (Name != Expected)
+    return false;
+  PM.addPass(PassT());
+  return true;
+}
+
 void coroptx::registerCoroPTXPassNames(PassBuilder &PB) {
   PB.registerPipelineParsingCallback(
       [](StringRef Name, FunctionPassManager &FPM,
          ArrayRef<PassBuilder::PipelineElement>) {
-        if (Name == "coroptx-awaiter-attributes") {
-          FPM.addPass(AwaiterAttributesPass());
-          return true;
-        }
-        return false;
+        return addIfNamed<AwaiterAttributesPass>(
+            Name, "coroptx-awaiter-attributes", FPM);
       });
   PB.registerPipelineParsingCallback(
       [](StringRef Name, ModulePassManager &MPM,
          ArrayRef<PassBuilder::PipelineElement>) {
-        if (Name == "coroptx-inline-awaited-factories") {
-          MPM.addPass(AwaitedFactoryInliningPass());
-          return true;
-        }
-        if (Name == "coroptx-closed-world") {
-          MPM.addPass(ClosedWorldPass());
-          return true;
-        }
-        if (Name == "coroptx-devirtualize") {
-          MPM.addPass(DevirtualizePass());
-          return true;
-        }
-        if (Name == "coroptx-transfer-loop") {
-          MPM.addPass(TransferLoopPass());
-          return true;
-        }
-        if (Name == "coroptx-frame-report") {
-          MPM.addPass(FrameReportPass());
-          return true;
-        }
-        if (Name == "coroptx-verify") {
-          MPM.addPass(LoweringVerifierPass());
-          return true;
-        }
-        return false;
+        return addIfNamed<AwaitedFactoryInliningPass>(
+                   Name, "coroptx-inline-awaited-factories", MPM) ||
+               addIfNamed<ClosedWorldPass>(Name, "coroptx-closed-world", MPM) ||
+               addIfNamed<TransferLoopPass>(Name, "coroptx-transfer-loop",
+                                            MPM) ||
+               addIfNamed<DevirtualizePass>(Name, "coroptx-devirtualize",
+                                            MPM) ||
+               addIfNamed<FrameReportPass>(Name, "coroptx-frame-report", MPM) ||
+               addIfNamed<LoweringVerifierPass>(Name, "coroptx-verify", MPM);
       });
 }
