@@ -1,0 +1,37 @@
+// A static_executor running three jobs that sleep between steps compiles to
+// a kernel with no call of any kind at every -O level: job frames live in the
+// executor's own storage (the job promise's operator new), resumes and
+// destroys are direct and inlined, and the idle wait is __nanosleep.
+// RUN: %clang-device --cuda-gpu-arch=sm_90 -O0 -S %s -o %t.O0.ptx
+// RUN: FileCheck %s --input-file=%t.O0.ptx
+// RUN: %if ptxas %{ %ptxas -arch=sm_90 %t.O0.ptx -o /dev/null %}
+// RUN: %clang-device --cuda-gpu-arch=sm_90 -O2 -S %s -o %t.O2.ptx
+// RUN: FileCheck %s --input-file=%t.O2.ptx
+// RUN: %if ptxas %{ %ptxas -arch=sm_90 %t.O2.ptx -o /dev/null %}
+// RUN: %clang-device --cuda-gpu-arch=sm_75 -O3 -S %s -o %t.75.ptx
+// RUN: FileCheck %s --input-file=%t.75.ptx
+// RUN: %if ptxas %{ %ptxas -arch=sm_75 %t.75.ptx -o /dev/null %}
+#include <coroptx/executor.h>
+
+using executor = coroptx::static_executor<3, 128>;
+
+__device__ coroptx::job counter(executor &ex, unsigned long long *count,
+                                unsigned period) {
+  for (;;) {
+    atomicAdd(count, 1ull);
+    co_await ex.sleep_for(period);
+  }
+}
+
+// CHECK-LABEL: .entry _Z11run_foreverPyPVKi
+// CHECK-NOT: call
+// CHECK: nanosleep
+// CHECK-NOT: call
+// CHECK: ret;
+__global__ void run_forever(unsigned long long *counts, const volatile int *stop) {
+  executor ex;
+  ex.spawn(counter(ex, &counts[0], 1000));
+  ex.spawn(counter(ex, &counts[1], 2000));
+  ex.spawn(counter(ex, &counts[2], 4000));
+  ex.run(stop);
+}
