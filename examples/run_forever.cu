@@ -18,6 +18,7 @@
 /// What the host and the kernel share, in pinned mapped memory.
 struct shared_state {
   volatile int stop;
+  volatile int spawned;
   volatile unsigned long long counters[3];
   volatile int jobs_destroyed;
 };
@@ -45,9 +46,11 @@ __device__ coroptx::job count_forever(executor &ex, shared_state *shared,
 
 __global__ void run_forever(shared_state *shared) {
   executor ex;
-  ex.spawn(count_forever(ex, shared, 0, 1'000'000));  // every 1 ms
-  ex.spawn(count_forever(ex, shared, 1, 2'000'000));  // every 2 ms
-  ex.spawn(count_forever(ex, shared, 2, 5'000'000));  // every 5 ms
+  // spawn fails if a job's frame is larger than the executor's slots
+  // (-Rpass=coroptx prints each coroutine's frame size).
+  shared->spawned = ex.spawn(count_forever(ex, shared, 0, 1'000'000)) +  // 1 ms
+                    ex.spawn(count_forever(ex, shared, 1, 2'000'000)) +  // 2 ms
+                    ex.spawn(count_forever(ex, shared, 2, 5'000'000));   // 5 ms
   ex.run(&shared->stop);
 }
 
@@ -71,6 +74,7 @@ int main(int argc, char **argv) {
   shared_state *host = nullptr, *device = nullptr;
   CHECK_CUDA(cudaHostAlloc(&host, sizeof(shared_state), cudaHostAllocMapped));
   host->stop = 0;
+  host->spawned = 0;
   host->jobs_destroyed = 0;
   for (auto &c : host->counters)
     c = 0;
@@ -97,9 +101,10 @@ int main(int argc, char **argv) {
       std::chrono::duration<double, std::milli>(clock::now() - stop_at).count();
   const bool all_counted = host->counters[0] > 0 && host->counters[1] > 0 &&
                            host->counters[2] > 0;
-  const bool torn_down = host->jobs_destroyed == 3;
+  const bool torn_down = host->spawned == 3 && host->jobs_destroyed == 3;
   std::printf("run_forever: stop flag set; the kernel returned after %.3f ms, "
-              "%d of 3 jobs destroyed\n", stop_ms, host->jobs_destroyed);
+              "%d of 3 jobs spawned, %d destroyed\n", stop_ms, host->spawned,
+              host->jobs_destroyed);
   std::printf("run_forever: %s\n", all_counted && torn_down ? "PASS" : "FAIL");
   CHECK_CUDA(cudaFreeHost(host));
   return all_counted && torn_down ? 0 : 1;

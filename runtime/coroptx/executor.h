@@ -8,14 +8,16 @@
 // stored handle, which the coroptx passes turn into direct calls.
 //
 //   using executor = coroptx::static_executor<4>;
-//   coroptx::job counter(executor &ex, int *count) {
+//   coroptx::job counter(executor &ex, int *count, const volatile int *go) {
+//     co_await ex.wait_until([go] { return *go != 0; });
 //     for (;;) { ++*count; co_await ex.sleep_for(1000); }
 //   }
 //   executor ex;
 //   ex.spawn(counter(ex, &a));
 //   ex.run(&stop_flag);     // until every job is done or *stop_flag != 0
 //
-// Jobs suspend only through the executor's awaitables (yield_now, sleep_for),
+// Jobs suspend only through the executor's awaitables (yield_now, sleep_for,
+// wait_until),
 // also from inside tasks they await: the executor resumes whatever coroutine
 // suspended. run() destroys what is left when it stops, so every local's
 // destructor runs.
@@ -24,6 +26,7 @@
 
 #include <coroptx/clock.h>
 #include <coroptx/config.h>
+#include <coroptx/task.h>
 
 #include <coroutine>
 #include <cstddef>
@@ -159,6 +162,19 @@ public:
   /// co_await ex.sleep_for(ns): become ready again after \p ns nanoseconds.
   COROPTX_HOST_DEVICE auto sleep_for(std::uint64_t ns) noexcept {
     return sleeper{this, ns};
+  }
+
+  /// co_await ex.wait_until(pred): resume once pred() is true, checking it
+  /// with an exponential backoff between min_idle_wait_ns and
+  /// max_idle_wait_ns (pred reads a flag, an atomic, memory the host or
+  /// another thread writes). Other jobs run meanwhile.
+  template <class Predicate>
+  COROPTX_HOST_DEVICE task<void> wait_until(Predicate pred) {
+    std::uint64_t backoff = min_idle_wait_ns;
+    while (!pred()) {
+      co_await sleep_for(backoff);
+      backoff = backoff < max_idle_wait_ns / 2 ? backoff * 2 : max_idle_wait_ns;
+    }
   }
 
   /// For job::promise_type::operator new: a free block of frame storage, or

@@ -155,3 +155,41 @@ TEST_F(ExecutorTest, JobsAwaitTasksThatSuspendInTheExecutor) {
 }
 
 } // namespace
+
+namespace {
+
+coroptx::job wait_then_log(small_executor &ex, std::string *log,
+                           const int *gate, char name) {
+  co_await ex.wait_until([gate] { return *gate != 0; });
+  *log += name;
+}
+
+coroptx::job open_gate_after(small_executor &ex, int *gate, std::string *log,
+                             std::uint64_t ns) {
+  co_await ex.sleep_for(ns);
+  *log += 'g';
+  *gate = 1;
+}
+
+TEST_F(ExecutorTest, WaitUntilResumesOnceThePredicateHolds) {
+  small_executor ex;
+  std::string log;
+  int gate = 0;
+  ex.spawn(wait_then_log(ex, &log, &gate, 'w'));
+  ex.spawn(open_gate_after(ex, &gate, &log, 5000));
+  EXPECT_EQ(ex.run(), coroptx::run_status::all_done);
+  EXPECT_EQ(log, "gw"); // the waiter ran only after the gate opened
+  EXPECT_GE(fake_clock::now, 5000u);
+}
+
+TEST_F(ExecutorTest, WaitUntilOnATruePredicateDoesNotSuspend) {
+  small_executor ex;
+  std::string log;
+  int gate = 1;
+  ex.spawn(wait_then_log(ex, &log, &gate, 'w'));
+  EXPECT_EQ(ex.run(), coroptx::run_status::all_done);
+  EXPECT_EQ(log, "w");
+  EXPECT_EQ(fake_clock::slept, 0u);
+}
+
+} // namespace
