@@ -35,6 +35,17 @@ void coroptx::reportLoweringError(Function &Culprit, const Twine &Message) {
       DiagnosticInfoUnsupported(Culprit, "coroptx: " + Message));
 }
 
+/// True when ClosedWorldPass recorded \p Name as a device coroutine.
+static bool isRecordedCoroutine(const Module &M, StringRef Name) {
+  const NamedMDNode *List = M.getNamedMetadata(coroptx::CoroutineListMDName);
+  if (!List)
+    return false;
+  for (const MDNode *Entry : List->operands())
+    if (cast<MDString>(Entry->getOperand(0))->getString() == Name)
+      return true;
+  return false;
+}
+
 StringRef coroptx::recursionOf(const Module &M, StringRef Name) {
   if (const NamedMDNode *List = M.getNamedMetadata(CoroutineListMDName))
     for (const MDNode *Entry : List->operands())
@@ -45,15 +56,6 @@ StringRef coroptx::recursionOf(const Module &M, StringRef Name) {
   return {};
 }
 
-bool coroptx::isRecordedCoroutine(const Module &M, StringRef Name) {
-  const NamedMDNode *List = M.getNamedMetadata(coroptx::CoroutineListMDName);
-  if (!List)
-    return false;
-  for (const MDNode *Entry : List->operands())
-    if (cast<MDString>(Entry->getOperand(0))->getString() == Name)
-      return true;
-  return false;
-}
 
 std::optional<StringRef> coroptx::owningCoroutineName(const Function &F) {
   StringRef Name = F.getName();

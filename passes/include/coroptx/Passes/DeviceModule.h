@@ -47,9 +47,6 @@ void reportLoweringError(llvm::Function &Culprit, const llvm::Twine &Message);
 /// a diagnostic; empty when it is not recursive.
 llvm::StringRef recursionOf(const llvm::Module &M, llvm::StringRef Name);
 
-/// True when ClosedWorldPass recorded \p Name as a device coroutine.
-bool isRecordedCoroutine(const llvm::Module &M, llvm::StringRef Name);
-
 /// The recorded coroutine a function belongs to: a ramp is its own, a
 /// `.resume`, `.destroy`, `.cleanup` or `.noalloc` part belongs to its ramp
 /// (which may have been inlined away since). None when not a part of one.
