@@ -34,7 +34,7 @@ struct teardown_witness {
   }
 };
 
-__device__ coroptx::job count_forever(executor &ex, shared_state *shared,
+__device__ coroptx::job<> count_forever(executor &ex, shared_state *shared,
                                       int id, unsigned period_ns) {
   teardown_witness witness{shared};
   for (;;) {

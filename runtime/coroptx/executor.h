@@ -1,71 +1,121 @@
 // <coroptx/executor.h> -*- C++ -*-
 //
-// static_executor: runs up to Capacity jobs cooperatively on one thread, with
-// no heap and no function pointers of its own. A job is a coroutine whose
-// first parameter is the executor; its promise takes the frame from the
-// executor's own storage (Capacity slots of SlotBytes, sized at compile time),
-// so the frame never touches the heap. Resuming a job is h.resume() on a
-// stored handle, which the coroptx passes turn into direct calls.
+// Cooperative executors with no heap and no function pointers of their own:
+//   static_executor<Capacity>  one thread runs its jobs alone
+//   warp_executor<Capacity>    the threads of a warp schedule together
+//   block_executor<Capacity>   the threads of a block schedule together
+// Every thread owns its executor object and its jobs, Capacity at most. A
+// job is a coroutine whose first parameter is the executor; its promise
+// takes the frame from the executor's storage (Capacity slots of SlotBytes,
+// sized at compile time), so the frame never touches the heap. Resuming a
+// job is h.resume() on a stored handle, which the coroptx passes turn into
+// direct calls.
 //
-//   using executor = coroptx::static_executor<4>;
-//   coroptx::job counter(executor &ex, int *count, const volatile int *go) {
+//   using executor = coroptx::warp_executor<4>;
+//   coroptx::job<int> parse(executor &ex, const volatile int *go) {
 //     co_await ex.wait_until([go] { return *go != 0; });
-//     for (;;) { ++*count; co_await ex.sleep_for(1000); }
+//     co_await ex.sleep_for(1000);
+//     co_return 42;
 //   }
-//   executor ex;
-//   ex.spawn(counter(ex, &a));
-//   ex.run(&stop_flag);     // until every job is done or *stop_flag != 0
+//   executor ex;                     // in every thread of the warp
+//   auto parsed = ex.spawn(parse(ex, &go));
+//   ex.run(&stop_flag);  // until every job is done or *stop_flag != 0
+//   int value = parsed.get();
+//
+// One scheduler serves all three: the group (<coroptx/scheduling_group.h>)
+// turns each thread's wish for the next slot into one decision, the first
+// slot at or after the last one resumed that any thread has ready. Threads
+// with a ready job in that slot resume it together; the others wait for the
+// next decision. run() ends when no thread has a job left, so every thread
+// leaves it together and no collective ever waits on a thread that left.
 //
 // Jobs suspend only through the executor's awaitables (yield_now, sleep_for,
-// wait_until),
-// also from inside tasks they await: the executor resumes whatever coroutine
-// suspended. run() destroys what is left when it stops, so every local's
-// destructor runs.
+// wait_until, a join_handle), also from inside tasks they await: the
+// executor resumes whatever coroutine suspended. run() destroys the jobs
+// still running when it stops, so every local's destructor runs.
 #ifndef COROPTX_EXECUTOR_H
 #define COROPTX_EXECUTOR_H
 
 #include <coroptx/clock.h>
 #include <coroptx/config.h>
+#include <coroptx/join_handle.h>
+#include <coroptx/scheduling_group.h>
 #include <coroptx/task.h>
 
 #include <coroutine>
 #include <cstddef>
 #include <cstdint>
 #include <new>
+#include <optional>
+#include <type_traits>
+#include <utility>
 
 namespace coroptx {
 
-/// A coroutine run by a static_executor: its first parameter is the
-/// executor, whose storage holds the frame. Move-only; spawn() takes it.
-class job {
+template <class T = void> class job;
+
+namespace detail {
+
+/// What every job promise shares: the frame from the executor, a lazy
+/// start, and a final suspension that leaves the result for the executor.
+template <class T> class job_promise_base {
 public:
-  struct promise_type {
-    /// The frame comes from the executor passed as the first argument;
-    /// nullptr when it has no free slot big enough.
-    template <class Executor, class... Rest>
-    COROPTX_HOST_DEVICE static void *operator new(std::size_t bytes,
-                                                  Executor &ex,
-                                                  Rest &...) noexcept {
-      return ex.allocate_frame(bytes);
-    }
-    /// The executor reclaims the slot when the job ends.
-    COROPTX_HOST_DEVICE static void operator delete(void *, std::size_t) noexcept {}
-
-    COROPTX_HOST_DEVICE static job get_return_object_on_allocation_failure() noexcept {
-      return job({});
-    }
-    COROPTX_HOST_DEVICE job get_return_object() noexcept {
-      return job(std::coroutine_handle<promise_type>::from_promise(*this));
-    }
-    COROPTX_HOST_DEVICE std::suspend_always initial_suspend() noexcept { return {}; }
-    COROPTX_HOST_DEVICE std::suspend_always final_suspend() noexcept { return {}; }
-    COROPTX_HOST_DEVICE void return_void() noexcept {}
-    COROPTX_HOST_DEVICE void unhandled_exception() noexcept { COROPTX_TRAP(); }
-  };
-
-  COROPTX_HOST_DEVICE job(job &&other) noexcept : handle_(other.handle_) {
-    other.handle_ = {};
+  /// The frame comes from the executor passed as the first argument;
+  /// nullptr when it has no free slot big enough.
+  template <class Executor, class... Rest>
+  COROPTX_HOST_DEVICE static void *operator new(std::size_t bytes,
+                                                Executor &ex,
+                                                Rest &...) noexcept {
+    return ex.allocate_frame(bytes);
   }
+  /// The executor reclaims the slot when the job ends.
+  COROPTX_HOST_DEVICE static void operator delete(void *, std::size_t) noexcept {}
+
+  COROPTX_HOST_DEVICE static job<T> get_return_object_on_allocation_failure() noexcept {
+    return job<T>({});
+  }
+  COROPTX_HOST_DEVICE std::suspend_always initial_suspend() noexcept { return {}; }
+  COROPTX_HOST_DEVICE std::suspend_always final_suspend() noexcept { return {}; }
+  COROPTX_HOST_DEVICE void unhandled_exception() noexcept { COROPTX_TRAP(); }
+};
+
+template <class T> class job_promise : public job_promise_base<T> {
+public:
+  COROPTX_HOST_DEVICE job<T> get_return_object() noexcept;
+
+  // U defaults to T so that `co_return {...};` names T's constructor.
+  template <class U = T>
+    requires std::is_convertible_v<U &&, T>
+  COROPTX_HOST_DEVICE void return_value(U &&value) noexcept(
+      std::is_nothrow_constructible_v<T, U &&>) {
+    result_.emplace(std::forward<U>(value));
+  }
+
+  COROPTX_HOST_DEVICE T take() noexcept { return std::move(*result_); }
+
+private:
+  std::optional<T> result_;
+};
+
+template <> class job_promise<void> : public job_promise_base<void> {
+public:
+  COROPTX_HOST_DEVICE job<void> get_return_object() noexcept;
+  COROPTX_HOST_DEVICE void return_void() noexcept {}
+  COROPTX_HOST_DEVICE void take() noexcept {}
+};
+
+} // namespace detail
+
+/// A coroutine run by an executor, producing a T (nothing for void): its
+/// first parameter is the executor, whose storage holds the frame.
+/// Move-only; spawn() takes it.
+template <class T> class job {
+public:
+  using promise_type = detail::job_promise<T>;
+  using value_type = T;
+
+  COROPTX_HOST_DEVICE job(job &&other) noexcept
+      : handle_(std::exchange(other.handle_, {})) {}
   job(const job &) = delete;
   COROPTX_HOST_DEVICE ~job() {
     if (handle_)
@@ -77,81 +127,103 @@ public:
     return static_cast<bool>(handle_);
   }
   COROPTX_HOST_DEVICE std::coroutine_handle<> release() noexcept {
-    std::coroutine_handle<> h = handle_;
-    handle_ = {};
-    return h;
+    return std::exchange(handle_, {});
   }
 
 private:
+  friend promise_type;
+  friend detail::job_promise_base<T>;
   COROPTX_HOST_DEVICE explicit job(std::coroutine_handle<promise_type> h) noexcept
       : handle_(h) {}
   std::coroutine_handle<promise_type> handle_;
 };
 
+namespace detail {
+template <class T>
+COROPTX_HOST_DEVICE job<T> job_promise<T>::get_return_object() noexcept {
+  return job<T>(std::coroutine_handle<job_promise>::from_promise(*this));
+}
+COROPTX_HOST_DEVICE inline job<void>
+job_promise<void>::get_return_object() noexcept {
+  return job<void>(std::coroutine_handle<job_promise>::from_promise(*this));
+}
+} // namespace detail
+
 /// How run() ended.
 enum class run_status { all_done, stopped };
 
-template <std::size_t Capacity, std::size_t SlotBytes = 256,
-          class Clock = device_clock>
-class static_executor {
+/// The executor of one thread, whose scheduling decisions Group takes
+/// together with the other threads of the group. Use the aliases below.
+template <class Group, std::size_t Capacity, std::size_t SlotBytes,
+          class Clock>
+class basic_executor {
   static_assert(Capacity > 0, "an executor runs at least one job");
+  static_assert(Capacity < (1u << 30), "a slot index is a 32-bit vote");
 
 public:
-  COROPTX_HOST_DEVICE static_executor() noexcept {}
-  static_executor(const static_executor &) = delete;
-  COROPTX_HOST_DEVICE ~static_executor() { destroy_all(); }
-
-  /// Takes \p work and schedules it; false if \p work could not get a frame
-  /// (no free storage, or a frame larger than SlotBytes) or every one of the
-  /// Capacity slots already runs a job.
-  COROPTX_HOST_DEVICE bool spawn(job work) noexcept {
-    if (!work)
-      return false;
-    for (slot &s : slots_)
-      if (!s.handle) {
-        s.handle = s.resume_point = work.release();
-        s.wake_at = 0;
-        ++live_;
-        return true;
-      }
-    return false; // every slot runs a job; `work` is destroyed
+  COROPTX_HOST_DEVICE basic_executor() noexcept {}
+  basic_executor(const basic_executor &) = delete;
+  COROPTX_HOST_DEVICE ~basic_executor() {
+    for (std::uint32_t i = 0; i < Capacity; ++i)
+      if (slots_[i].job)
+        free_slot(i);
   }
 
-  /// Runs jobs round-robin until every job is done, or until *\p stop is
-  /// nonzero (checked between resumptions; then every remaining job is
-  /// destroyed). With no job ready it waits with exponential backoff, up to
-  /// max_idle_wait_ns, for the next sleeper.
+  /// Takes \p work and schedules it. The handle is empty if \p work could
+  /// not get a frame (no free storage, or a frame larger than SlotBytes) or
+  /// every one of the Capacity slots holds a job; then `work` is destroyed.
+  /// A finished job keeps its slot until its handle takes the result or is
+  /// dropped.
+  template <class T>
+  COROPTX_HOST_DEVICE join_handle<T, basic_executor> spawn(job<T> work) noexcept {
+    if (!work)
+      return {};
+    for (std::uint32_t i = 0; i < Capacity; ++i) {
+      slot &s = slots_[i];
+      if (s.job)
+        continue;
+      s.job = s.resume_point = work.release();
+      s.wake_at = 0;
+      s.watcher = no_slot;
+      s.finished = false;
+      s.joinable = true;
+      ++live_;
+      return join_handle<T, basic_executor>(this, i, s.generation);
+    }
+    return {};
+  }
+
+  /// Runs jobs until no thread of the group has one left, or until *\p stop
+  /// is nonzero (checked before each decision; then every thread destroys
+  /// its running jobs). Each decision resumes the first slot, round-robin
+  /// from the last one, that any thread of the group has ready. With no job
+  /// ready anywhere in the group it waits with exponential backoff, up to
+  /// max_idle_wait_ns, for the next sleeper. Every thread of the group calls
+  /// run() and all of them return the same status.
   COROPTX_HOST_DEVICE run_status run(const volatile int *stop = nullptr) noexcept {
+    Group group;
     std::uint32_t backoff = min_idle_wait_ns;
-    std::size_t next = 0;
-    while (live_ != 0) {
-      if (stop && *stop) {
-        destroy_all();
+    std::uint32_t next = 0;
+    for (;;) {
+      const std::uint64_t now = Clock::now_ns();
+      const std::uint32_t decision = group.min(vote(next, now, stop), done_vote);
+      if (decision == stop_vote) {
+        destroy_running();
         return run_status::stopped;
       }
-      bool resumed = false;
-      const std::uint64_t now = Clock::now_ns();
-      for (std::size_t n = 0; n < Capacity; ++n) {
-        std::size_t i = (next + n) % Capacity;
-        slot &s = slots_[i];
-        if (!s.handle || s.wake_at > now)
-          continue;
-        current_ = i;
-        s.resume_point.resume();
-        if (s.handle.done())
-          finish(i);
-        next = i + 1;
-        resumed = true;
-        break;
-      }
-      if (resumed) {
-        backoff = min_idle_wait_ns;
-      } else {
+      if (decision == done_vote)
+        return run_status::all_done;
+      if (decision == idle_vote) {
         Clock::sleep_ns(backoff);
         backoff = backoff < max_idle_wait_ns / 2 ? backoff * 2 : max_idle_wait_ns;
+        continue;
       }
+      const std::uint32_t i = (next + decision - first_slot_vote) % Capacity;
+      if (ready(slots_[i], now))
+        resume(i);
+      next = (i + 1) % Capacity;
+      backoff = min_idle_wait_ns;
     }
-    return run_status::all_done;
   }
 
   /// Jobs spawned and not yet finished.
@@ -177,7 +249,7 @@ public:
     }
   }
 
-  /// For job::promise_type::operator new: a free block of frame storage, or
+  /// For the job promise's operator new: a free block of frame storage, or
   /// nullptr. (Where the compiler can bound a job's lifetime by its caller,
   /// it places the frame there instead and never calls this.)
   COROPTX_HOST_DEVICE void *allocate_frame(std::size_t bytes) noexcept {
@@ -195,15 +267,34 @@ public:
   static constexpr std::uint32_t max_idle_wait_ns = 1u << 20;
 
 private:
+  template <class, class> friend class join_handle;
+  template <class, class, std::size_t> friend class when_any_awaiter;
+
+  static constexpr std::uint32_t no_slot = ~std::uint32_t{0};
+  static constexpr std::uint64_t never = ~std::uint64_t{0};
+
+  // A thread's vote for the next decision; the smallest vote in the group
+  // wins, so a stop anywhere beats everything, and the group is done only
+  // when every thread is.
+  static constexpr std::uint32_t stop_vote = 0;
+  static constexpr std::uint32_t first_slot_vote = 1; // + distance from next
+  static constexpr std::uint32_t idle_vote = first_slot_vote + Capacity;
+  static constexpr std::uint32_t done_vote = idle_vote + 1;
+
   struct slot {
-    std::coroutine_handle<> handle;       // the job: done() and destroy()
+    std::coroutine_handle<> job;          // done() and destroy(); null: free
     std::coroutine_handle<> resume_point; // what suspended: the job, or a
                                           // task it awaits, however deep
-    std::uint64_t wake_at = 0;
+    std::uint64_t wake_at = 0;            // never: parked until woken
+    std::uint32_t generation = 0;   // counts the jobs this slot has held
+    std::uint32_t finish_order = 0; // the executor's finishes before this one
+    std::uint32_t watcher = no_slot; // the job to wake when this one ends
+    bool finished = false;          // ended; the frame holds the result
+    bool joinable = false;          // a join_handle still refers to it
   };
 
   struct sleeper {
-    static_executor *ex;
+    basic_executor *ex;
     std::uint64_t ns;
     COROPTX_HOST_DEVICE bool await_ready() const noexcept { return false; }
     COROPTX_HOST_DEVICE void
@@ -215,6 +306,81 @@ private:
     COROPTX_HOST_DEVICE void await_resume() const noexcept {}
   };
 
+  COROPTX_HOST_DEVICE static bool running(const slot &s) noexcept {
+    return s.job && !s.finished;
+  }
+  COROPTX_HOST_DEVICE static bool ready(const slot &s,
+                                        std::uint64_t now) noexcept {
+    return running(s) && s.wake_at <= now;
+  }
+
+  /// This thread's vote: stop_vote if *stop is set and a job still runs,
+  /// first_slot_vote plus how far past \p next its first ready slot is,
+  /// idle_vote if its jobs all wait, done_vote if none is left.
+  COROPTX_HOST_DEVICE std::uint32_t vote(std::uint32_t next, std::uint64_t now,
+                                         const volatile int *stop) const noexcept {
+    if (live_ == 0)
+      return done_vote;
+    if (stop && *stop)
+      return stop_vote;
+    bool will_wake = false;
+    for (std::uint32_t n = 0; n < Capacity; ++n) {
+      const slot &s = slots_[(next + n) % Capacity];
+      if (ready(s, now))
+        return first_slot_vote + n;
+      will_wake = will_wake || (running(s) && s.wake_at != never);
+    }
+    // Every job waits for another of this thread's jobs to end, and none of
+    // them can: a cycle of joins. Stop as loudly as block_on does.
+    if (!will_wake)
+      COROPTX_TRAP();
+    return idle_vote;
+  }
+
+  COROPTX_HOST_DEVICE void resume(std::uint32_t i) noexcept {
+    slot &s = slots_[i];
+    current_ = i;
+    s.resume_point.resume();
+    if (!s.job.done())
+      return;
+    --live_;
+    if (s.watcher != no_slot)
+      slots_[s.watcher].wake_at = 0;
+    s.watcher = no_slot;
+    if (s.joinable) {
+      s.finished = true;
+      s.finish_order = finishes_++;
+    } else {
+      free_slot(i);
+    }
+  }
+
+  /// Destroys the job of slot \p i, finished or not. Its frame may hold join
+  /// handles to other slots, whose destructors come back here: the slot is
+  /// free before the frame goes. A job that waited for this one wakes up to
+  /// find it gone.
+  COROPTX_HOST_DEVICE void free_slot(std::uint32_t i) noexcept {
+    slot &s = slots_[i];
+    if (s.watcher != no_slot)
+      slots_[s.watcher].wake_at = 0;
+    const std::coroutine_handle<> frame = s.job;
+    s.job = {};
+    s.finished = false;
+    s.joinable = false;
+    s.watcher = no_slot;
+    ++s.generation;
+    frame.destroy();
+    release_storage(frame.address());
+  }
+
+  COROPTX_HOST_DEVICE void destroy_running() noexcept {
+    for (std::uint32_t i = 0; i < Capacity; ++i)
+      if (running(slots_[i])) {
+        --live_;
+        free_slot(i);
+      }
+  }
+
   /// Gives back the storage block of \p frame, if it has one here.
   COROPTX_HOST_DEVICE void release_storage(const void *frame) noexcept {
     for (std::size_t i = 0; i < Capacity; ++i)
@@ -222,26 +388,98 @@ private:
         storage_taken_[i] = false;
   }
 
-  COROPTX_HOST_DEVICE void finish(std::size_t i) noexcept {
-    const void *frame = slots_[i].handle.address();
-    slots_[i].handle.destroy();
-    slots_[i].handle = {};
-    release_storage(frame);
-    --live_;
+  // What join_handle and when_any ask of the executor. A (slot, generation)
+  // pair names one job: once its slot is freed, the pair matches nothing.
+  COROPTX_HOST_DEVICE bool names_job(std::uint32_t i,
+                                     std::uint32_t generation) const noexcept {
+    return slots_[i].job && slots_[i].generation == generation;
+  }
+  COROPTX_HOST_DEVICE bool job_running(std::uint32_t i,
+                                       std::uint32_t generation) const noexcept {
+    return names_job(i, generation) && !slots_[i].finished;
+  }
+  COROPTX_HOST_DEVICE bool job_finished(std::uint32_t i,
+                                        std::uint32_t generation) const noexcept {
+    return names_job(i, generation) && slots_[i].finished;
+  }
+  COROPTX_HOST_DEVICE std::uint32_t finish_order(std::uint32_t i) const noexcept {
+    return slots_[i].finish_order;
   }
 
-  COROPTX_HOST_DEVICE void destroy_all() noexcept {
-    for (std::size_t i = 0; i < Capacity; ++i)
-      if (slots_[i].handle)
-        finish(i);
+  /// The result of finished slot \p i; frees the slot.
+  template <class T> COROPTX_HOST_DEVICE T take_result(std::uint32_t i) noexcept {
+    if constexpr (std::is_void_v<T>) {
+      free_slot(i);
+    } else {
+      T result = std::coroutine_handle<detail::job_promise<T>>::from_address(
+                     slots_[i].job.address())
+                     .promise()
+                     .take();
+      free_slot(i);
+      return result;
+    }
+  }
+
+  /// The handle is gone: a finished job's slot is free now, a running one's
+  /// as soon as it ends.
+  COROPTX_HOST_DEVICE void detach(std::uint32_t i,
+                                  std::uint32_t generation) noexcept {
+    if (!names_job(i, generation))
+      return;
+    slots_[i].joinable = false;
+    slots_[i].watcher = no_slot;
+    if (slots_[i].finished)
+      free_slot(i);
+  }
+
+  /// Wakes the job running now when job (\p i, \p generation) ends. One job
+  /// at a time waits for a given job; a second one is a bug, and traps.
+  COROPTX_HOST_DEVICE void watch(std::uint32_t i,
+                                 std::uint32_t generation) noexcept {
+    if (!job_running(i, generation))
+      return;
+    if (slots_[i].watcher != no_slot && slots_[i].watcher != current_)
+      COROPTX_TRAP();
+    slots_[i].watcher = current_;
+  }
+  COROPTX_HOST_DEVICE void unwatch(std::uint32_t i,
+                                   std::uint32_t generation) noexcept {
+    if (names_job(i, generation) && slots_[i].watcher == current_)
+      slots_[i].watcher = no_slot;
+  }
+
+  /// Suspends the job running now until a job it watches ends.
+  COROPTX_HOST_DEVICE void
+  park_current_job(std::coroutine_handle<> suspended) noexcept {
+    slot &s = slots_[current_];
+    s.resume_point = suspended;
+    s.wake_at = never;
   }
 
   alignas(16) unsigned char storage_[Capacity][SlotBytes];
   bool storage_taken_[Capacity] = {};
   slot slots_[Capacity];
   std::size_t live_ = 0;
-  std::size_t current_ = 0;
+  std::uint32_t current_ = 0;
+  std::uint32_t finishes_ = 0;
 };
+
+/// Runs up to Capacity jobs on the calling thread alone.
+template <std::size_t Capacity, std::size_t SlotBytes = 256,
+          class Clock = device_clock>
+using static_executor = basic_executor<thread_group, Capacity, SlotBytes, Clock>;
+
+/// Each thread of a warp runs up to Capacity jobs of its own; the threads
+/// that call run() together take every scheduling decision together.
+template <std::size_t Capacity, std::size_t SlotBytes = 256,
+          class Clock = device_clock>
+using warp_executor = basic_executor<warp_group, Capacity, SlotBytes, Clock>;
+
+/// Each thread of a block runs up to Capacity jobs of its own; every thread
+/// of the block must call run(), and they take every decision together.
+template <std::size_t Capacity, std::size_t SlotBytes = 256,
+          class Clock = device_clock>
+using block_executor = basic_executor<block_group, Capacity, SlotBytes, Clock>;
 
 } // namespace coroptx
 

@@ -17,7 +17,7 @@
 
 using executor = coroptx::static_executor<3, 256>;
 
-__device__ coroptx::job counter(executor &ex, unsigned long long *count,
+__device__ coroptx::job<> counter(executor &ex, unsigned long long *count,
                                 unsigned period, const volatile int *go) {
   co_await ex.wait_until([go] { return *go != 0; });
   for (;;) {

@@ -4,6 +4,8 @@
 #include <coroptx/block_on.h>
 #include <coroptx/executor.h>
 
+#include "support.h"
+
 #include <gtest/gtest.h>
 
 #include <cstdint>
@@ -12,26 +14,17 @@
 
 namespace {
 
-/// Time moves only when the executor waits.
-struct fake_clock {
-  static inline std::uint64_t now = 0;
-  static inline std::uint64_t slept = 0;
-  static std::uint64_t now_ns() { return now; }
-  static void sleep_ns(std::uint32_t ns) {
-    now += ns;
-    slept += ns;
-  }
-};
+using coroptx_test::fake_clock;
 
 class ExecutorTest : public ::testing::Test {
 protected:
-  void SetUp() override { fake_clock::now = fake_clock::slept = 0; }
+  void SetUp() override { fake_clock::reset(); }
 };
 
 using small_executor = coroptx::static_executor<4, 256, fake_clock>;
 
-coroptx::job take_turns(small_executor &ex, std::string *log, char name,
-                        int turns) {
+coroptx::job<> take_turns(small_executor &ex, std::string *log, char name,
+                          int turns) {
   for (int t = 0; t < turns; ++t) {
     *log += name;
     co_await ex.yield_now();
@@ -50,8 +43,8 @@ TEST_F(ExecutorTest, YieldingJobsRunRoundRobin) {
   EXPECT_EQ(fake_clock::slept, 0u); // someone was always ready
 }
 
-coroptx::job tick(small_executor &ex, std::vector<std::uint64_t> *wakes,
-                  std::uint64_t period, int ticks) {
+coroptx::job<> tick(small_executor &ex, std::vector<std::uint64_t> *wakes,
+                    std::uint64_t period, int ticks) {
   for (int t = 0; t < ticks; ++t) {
     co_await ex.sleep_for(period);
     wakes->push_back(fake_clock::now);
@@ -80,8 +73,8 @@ struct counted_local {
   ~counted_local() { ++*destroyed; }
 };
 
-coroptx::job count_forever(small_executor &ex, int *count, int *destroyed,
-                           int *stop, int stop_after) {
+coroptx::job<> count_forever(small_executor &ex, int *count, int *destroyed,
+                             int *stop, int stop_after) {
   counted_local guard{destroyed};
   for (;;) {
     if (++*count == stop_after)
@@ -118,7 +111,7 @@ TEST_F(ExecutorTest, SpawnFailsWhenEverySlotIsTaken) {
 
 using tiny_executor = coroptx::static_executor<2, 16, fake_clock>;
 
-coroptx::job too_big(tiny_executor &ex, int *ran) {
+coroptx::job<> too_big(tiny_executor &ex, int *ran) {
   int big[64] = {};
   co_await ex.yield_now();
   *ran = big[0] + 1;
@@ -137,7 +130,7 @@ coroptx::task<int> square_later(small_executor &ex, int x) {
   co_return x * x;
 }
 
-coroptx::job sum_of_squares(small_executor &ex, int n, int *out) {
+coroptx::job<> sum_of_squares(small_executor &ex, int n, int *out) {
   int sum = 0;
   for (int i = 1; i <= n; ++i)
     sum += co_await square_later(ex, i);
@@ -158,14 +151,14 @@ TEST_F(ExecutorTest, JobsAwaitTasksThatSuspendInTheExecutor) {
 
 namespace {
 
-coroptx::job wait_then_log(small_executor &ex, std::string *log,
-                           const int *gate, char name) {
+coroptx::job<> wait_then_log(small_executor &ex, std::string *log,
+                             const int *gate, char name) {
   co_await ex.wait_until([gate] { return *gate != 0; });
   *log += name;
 }
 
-coroptx::job open_gate_after(small_executor &ex, int *gate, std::string *log,
-                             std::uint64_t ns) {
+coroptx::job<> open_gate_after(small_executor &ex, int *gate, std::string *log,
+                               std::uint64_t ns) {
   co_await ex.sleep_for(ns);
   *log += 'g';
   *gate = 1;

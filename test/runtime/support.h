@@ -1,9 +1,11 @@
 // Test doubles shared by the runtime tests: a value that counts its
-// lifetimes, and an awaitable that parks its awaiter for the test to resume.
+// lifetimes, an awaitable that parks its awaiter for the test to resume, and
+// a clock for the executors that moves only when they wait.
 #ifndef COROPTX_TEST_RUNTIME_SUPPORT_H
 #define COROPTX_TEST_RUNTIME_SUPPORT_H
 
 #include <coroutine>
+#include <cstdint>
 
 namespace coroptx_test {
 
@@ -44,6 +46,20 @@ struct park {
     slot = awaiter;
   }
   void await_resume() const noexcept {}
+};
+
+/// The executors' Clock: time moves only when an executor waits, so every
+/// schedule is deterministic. Each thread has its own time (the lock-step
+/// group tests run one executor per thread); reset() at the start of a test.
+struct fake_clock {
+  static inline thread_local std::uint64_t now = 0;
+  static inline thread_local std::uint64_t slept = 0;
+  static void reset() { now = slept = 0; }
+  static std::uint64_t now_ns() { return now; }
+  static void sleep_ns(std::uint32_t ns) {
+    now += ns;
+    slept += ns;
+  }
 };
 
 } // namespace coroptx_test

@@ -1,0 +1,156 @@
+// <coroptx/scheduling_group.h> -*- C++ -*-
+//
+// The threads that run one executor's scheduler together, and the one
+// collective the scheduler needs from them: the smallest of their votes.
+//   thread_group  one thread: the vote is the decision.
+//   warp_group    the warp's threads that enter run() together
+//                 (__activemask() at entry): redux.sync on sm_80+, a
+//                 ballot per bit of the vote before.
+//   block_group   every thread of the block: a warp minimum, an atomicMin
+//                 in shared memory, one __syncthreads per decision.
+// Each thread still owns its own jobs; taking every decision together is
+// what keeps the threads resuming the same slot at the same time, so their
+// jobs stay converged as far as the jobs' own code lets them. Compiled for
+// the host, every group is the one calling thread, so the scheduler runs
+// deterministically under the unit tests.
+#ifndef COROPTX_SCHEDULING_GROUP_H
+#define COROPTX_SCHEDULING_GROUP_H
+
+#include <coroptx/config.h>
+
+#include <cstdint>
+
+namespace coroptx {
+
+namespace detail {
+
+#if defined(__CUDACC__)
+/// The smallest \p vote of the lanes in \p members (each of them calls this
+/// with the same \p members); every vote is at most \p max_vote.
+__device__ inline std::uint32_t
+warp_min(std::uint32_t members, std::uint32_t vote, std::uint32_t max_vote) {
+#if __CUDA_ARCH__ >= 800
+  (void)max_vote;
+  return __reduce_min_sync(members, vote);
+#else
+  // From the top bit down: the minimum has a 0 wherever a lane that still
+  // matches the minimum's higher bits has a 0. Only the bits a vote can use
+  // cost a ballot.
+  std::uint32_t minimum = 0;
+  bool matches_so_far = true;
+  for (int bit = 31 - __clz(max_vote | 1u); bit >= 0; --bit) {
+    const bool one_here = (vote >> bit) & 1u;
+    if (__ballot_sync(members, matches_so_far && !one_here))
+      matches_so_far = matches_so_far && !one_here;
+    else
+      minimum |= 1u << bit;
+  }
+  return minimum;
+#endif
+}
+#endif
+
+} // namespace detail
+
+/// One thread schedules alone.
+class thread_group {
+public:
+  COROPTX_HOST_DEVICE std::uint32_t min(std::uint32_t vote,
+                                        std::uint32_t /*max_vote*/) noexcept {
+    return vote;
+  }
+};
+
+/// The threads of a warp that call run() together. Create it where they are
+/// converged (at the top of run()); every one of them must take part in each
+/// min() until they all leave together.
+class warp_group {
+public:
+  COROPTX_HOST_DEVICE warp_group() noexcept
+#if defined(__CUDA_ARCH__)
+      : members_(__activemask())
+#endif
+  {
+  }
+
+  COROPTX_HOST_DEVICE std::uint32_t min(std::uint32_t vote,
+                                        std::uint32_t max_vote) noexcept {
+#if defined(__CUDA_ARCH__)
+    return detail::warp_min(members_, vote, max_vote);
+#else
+    (void)max_vote;
+    return vote;
+#endif
+  }
+
+private:
+#if defined(__CUDA_ARCH__)
+  std::uint32_t members_;
+#endif
+};
+
+/// Every thread of the block: all of them construct it and take part in each
+/// min() (each calls __syncthreads), so every thread of the block must call
+/// run(), also one with no job of its own.
+class block_group {
+public:
+  COROPTX_HOST_DEVICE block_group() noexcept {
+#if defined(__CUDA_ARCH__)
+    // A run() that just ended in this block may still be reading a cell.
+    __syncthreads();
+    if (is_first_thread())
+      for (int i = 0; i < cell_count; ++i)
+        cells()[i] = no_vote;
+    __syncthreads();
+#endif
+  }
+
+  COROPTX_HOST_DEVICE std::uint32_t min(std::uint32_t vote,
+                                        std::uint32_t max_vote) noexcept {
+#if defined(__CUDA_ARCH__)
+    // The lanes converged here vote as one; whichever lanes run together,
+    // each lane is in exactly one such set, so every vote reaches the cell.
+    const std::uint32_t together = __activemask();
+    const std::uint32_t warp_vote = detail::warp_min(together, vote, max_vote);
+    if (lane_id() == static_cast<unsigned>(__ffs(together) - 1))
+      atomicMin(&cells()[round_], warp_vote);
+    __syncthreads();
+    const std::uint32_t decision = cells()[round_];
+    // Three cells make one barrier per decision enough: the cell cleared
+    // now was read before this barrier and is written again only after the
+    // next one.
+    if (is_first_thread())
+      cells()[(round_ + 2) % cell_count] = no_vote;
+    round_ = (round_ + 1) % cell_count;
+    return decision;
+#else
+    (void)max_vote;
+    return vote;
+#endif
+  }
+
+private:
+#if defined(__CUDA_ARCH__)
+  static constexpr int cell_count = 3;
+  static constexpr std::uint32_t no_vote = ~std::uint32_t{0};
+
+  __device__ static std::uint32_t *cells() {
+    __shared__ std::uint32_t votes[cell_count];
+    return votes;
+  }
+  __device__ static unsigned lane_id() {
+    unsigned lane;
+    asm("mov.u32 %0, %%laneid;" : "=r"(lane));
+    return lane;
+  }
+  __device__ static bool is_first_thread() {
+    return threadIdx.x == 0 && threadIdx.y == 0 && threadIdx.z == 0;
+  }
+
+  int round_ = 0;
+#endif
+};
+
+} // namespace coroptx
+
+#endif // COROPTX_SCHEDULING_GROUP_H
