@@ -1,0 +1,71 @@
+// Warp and block executors running jobs that sleep, wait for a flag, yield,
+// and join each other's values (co_await on a handle, when_any, when_all)
+// compile to kernels with no call of any kind at every -O level: the frames
+// live in the executor's storage, resumes and destroys are direct and
+// inlined. Each decision is one redux.sync on sm_90 (a few ballots on sm_75,
+// which has no redux) and, for a block, one barrier.
+// RUN: %clang-device --cuda-gpu-arch=sm_90 -O0 -DEXECUTOR=warp_executor -S %s -o %t.warp.O0.ptx
+// RUN: FileCheck %s --check-prefixes=CHECK,WARP90 --input-file=%t.warp.O0.ptx
+// RUN: %if ptxas %{ %ptxas -arch=sm_90 %t.warp.O0.ptx -o /dev/null %}
+// RUN: %clang-device --cuda-gpu-arch=sm_90 -O2 -DEXECUTOR=warp_executor -S %s -o %t.warp.O2.ptx
+// RUN: FileCheck %s --check-prefixes=CHECK,WARP90 --input-file=%t.warp.O2.ptx
+// RUN: %if ptxas %{ %ptxas -arch=sm_90 %t.warp.O2.ptx -o /dev/null %}
+// RUN: %clang-device --cuda-gpu-arch=sm_75 -O3 -DEXECUTOR=warp_executor -S %s -o %t.warp.75.ptx
+// RUN: FileCheck %s --check-prefixes=CHECK,WARP75 --input-file=%t.warp.75.ptx
+// RUN: %if ptxas %{ %ptxas -arch=sm_75 %t.warp.75.ptx -o /dev/null %}
+// RUN: %clang-device --cuda-gpu-arch=sm_90 -O0 -DEXECUTOR=block_executor -S %s -o %t.block.O0.ptx
+// RUN: FileCheck %s --check-prefixes=CHECK,BLOCK --input-file=%t.block.O0.ptx
+// RUN: %if ptxas %{ %ptxas -arch=sm_90 %t.block.O0.ptx -o /dev/null %}
+// RUN: %clang-device --cuda-gpu-arch=sm_90 -O2 -DEXECUTOR=block_executor -S %s -o %t.block.O2.ptx
+// RUN: FileCheck %s --check-prefixes=CHECK,BLOCK --input-file=%t.block.O2.ptx
+// RUN: %if ptxas %{ %ptxas -arch=sm_90 %t.block.O2.ptx -o /dev/null %}
+// RUN: %clang-device --cuda-gpu-arch=sm_75 -O3 -DEXECUTOR=block_executor -S %s -o %t.block.75.ptx
+// RUN: FileCheck %s --check-prefixes=CHECK,BLOCK --input-file=%t.block.75.ptx
+// RUN: %if ptxas %{ %ptxas -arch=sm_75 %t.block.75.ptx -o /dev/null %}
+#include <coroptx/combinators.h>
+#include <coroptx/executor.h>
+
+using executor = coroptx::EXECUTOR<6, 256>;
+using handle = coroptx::join_handle<int, executor>;
+
+__device__ coroptx::job<int> step_and_sleep(executor &ex, int value,
+                                            unsigned period,
+                                            const volatile int *go) {
+  co_await ex.wait_until([go] { return *go != 0; });
+  for (int i = 0; i < value % 4; ++i) {
+    co_await ex.sleep_for(period);
+    co_await ex.yield_now();
+  }
+  co_return value * 3;
+}
+
+__device__ coroptx::job<int> first_then_all(executor &ex, handle *a, handle *b,
+                                            handle c, handle d) {
+  auto [which, first] = co_await coroptx::when_any(*a, *b);
+  int other = co_await *(which == 0 ? b : a);
+  auto [x, y] = co_await coroptx::when_all(std::move(c), std::move(d));
+  co_return first * 1000 + other * 100 + x * 10 + y + int(which);
+}
+
+// CHECK-LABEL: .entry _Z13run_executorsPiPVKiS1_
+// CHECK-NOT: call
+// WARP90: redux.sync.min.u32
+// WARP75-NOT: redux
+// WARP75: vote.sync.ballot
+// BLOCK: bar.sync
+// CHECK-NOT: call
+// CHECK: nanosleep
+// CHECK-NOT: call
+// CHECK: ret;
+__global__ void run_executors(int *out, const volatile int *stop,
+                              const volatile int *go) {
+  const int t = threadIdx.x;
+  executor ex;
+  handle a = ex.spawn(step_and_sleep(ex, t, 1000, go));
+  handle b = ex.spawn(step_and_sleep(ex, t + 1, 3000, go));
+  auto total = ex.spawn(first_then_all(ex, &a, &b,
+                                       ex.spawn(step_and_sleep(ex, t + 2, 500, go)),
+                                       ex.spawn(step_and_sleep(ex, t + 3, 200, go))));
+  if (ex.run(stop) == coroptx::run_status::all_done)
+    out[t] = total.get();
+}
