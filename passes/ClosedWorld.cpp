@@ -49,21 +49,6 @@ static void collectProducingCalls(Value *Mem, SmallVectorImpl<CallBase *> &Out,
   }
 }
 
-/// True for the heap functions a frame must not use: the replaceable global
-/// operator new and delete, and the C allocator behind them. NVPTX's
-/// TargetLibraryInfo knows no library function, so they are named here.
-static bool isGlobalHeapFunction(const CallBase &Call, bool Allocates) {
-  const Function *Callee = Call.getCalledFunction();
-  if (!Callee)
-    return false;
-  StringRef Name = Callee->getName();
-  if (Allocates)
-    return Name.starts_with("_Znwm") || Name.starts_with("_Znam") ||
-           Name == "malloc" || Name == "calloc" || Name == "aligned_alloc";
-  return Name.starts_with("_ZdlPv") || Name.starts_with("_ZdaPv") ||
-         Name == "free";
-}
-
 /// Marks \p Call as heap traffic of the frame of coroutine \p Owner. The
 /// call site is kept from inlining: clang's device operator new is an inline
 /// wrapper around malloc, and the tag must outlive it to be reported.

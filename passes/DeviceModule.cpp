@@ -116,3 +116,15 @@ DebugLoc coroptx::locationForNewCall(const Function &In, DebugLoc Replaced) {
 std::string coroptx::displayName(StringRef MangledName) {
   return demangle(MangledName);
 }
+
+bool coroptx::isGlobalHeapFunction(const CallBase &Call, bool Allocates) {
+  const Function *Callee = Call.getCalledFunction();
+  if (!Callee)
+    return false;
+  StringRef Name = Callee->getName();
+  if (Allocates)
+    return Name.starts_with("_Znwm") || Name.starts_with("_Znam") ||
+           Name == "malloc" || Name == "calloc" || Name == "aligned_alloc";
+  return Name.starts_with("_ZdlPv") || Name.starts_with("_ZdaPv") ||
+         Name == "free";
+}

@@ -96,13 +96,18 @@ PreservedAnalyses FrameReportPass::run(Module &M, ModuleAnalysisManager &) {
     if (!Anchor)
       Anchor = StandIn =
           Function::Create(StandInTy, GlobalValue::ExternalLinkage, Name, M);
+    uint64_t SuspendPoints = Suspends ? Suspends->getZExtValue() : 0;
     if (OnHeap.contains(Name)) {
-      Ctx.diagnose(OptimizationRemarkMissed("coroptx", "FrameOnHeap", Anchor)
-                   << "device coroutine '" << displayName(Name)
-                   << "': its frame of " << ore::NV("FrameBytes", FrameBytes)
-                   << " bytes could not be placed in a caller's frame");
+      // LocalFramePlacementPass runs later and reports what it does.
+      Ctx.diagnose(OptimizationRemark("coroptx", "FrameLeftByCoroElide", Anchor)
+                   << "device coroutine '" << displayName(Name) << "': "
+                   << ore::NV("FrameBytes", FrameBytes) << "-byte frame, "
+                   << ore::NV("SuspendPoints", SuspendPoints)
+                   << " suspend points (initial and final included); its "
+                      "handle passes through memory, so the frame is placed "
+                      "after inlining, in the stack of the function that "
+                      "holds it");
     } else {
-      uint64_t SuspendPoints = Suspends ? Suspends->getZExtValue() : 0;
       OptimizationRemark Remark("coroptx", "FramePlaced", Anchor);
       Remark << "device coroutine '" << displayName(Name) << "': ";
       if (Resume) {

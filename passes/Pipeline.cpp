@@ -15,7 +15,10 @@
 //  optimizer early  FrameReportPass (remarks), TransferLoopPass and
 //                   DevirtualizePass, after the CGSCC walk split every
 //                   coroutine; when they changed anything, one more inliner
-//                   round folds the dispatch into callers.
+//                   round folds the dispatch into callers. Then
+//                   LocalFramePlacementPass gives the frames CoroElide left
+//                   on the heap the stack of the function that holds them
+//                   (SROA and friends follow when it placed any).
 //  optimizer last   (-O0: DevirtualizePass for modules without coroutines),
 //                   GlobalDCE, to drop the ramps nobody calls any more, then
 //                   LoweringVerifierPass.
@@ -28,6 +31,7 @@
 #include "coroptx/Passes/DeviceModule.h"
 #include "coroptx/Passes/Devirtualize.h"
 #include "coroptx/Passes/FrameReport.h"
+#include "coroptx/Passes/LocalFramePlacement.h"
 #include "coroptx/Passes/LoweringVerifier.h"
 #include "coroptx/Passes/TransferLoop.h"
 
@@ -35,6 +39,10 @@
 #include "llvm/Passes/PassBuilder.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Transforms/IPO/GlobalDCE.h"
+#include "llvm/Transforms/InstCombine/InstCombine.h"
+#include "llvm/Transforms/Scalar/EarlyCSE.h"
+#include "llvm/Transforms/Scalar/SROA.h"
+#include "llvm/Transforms/Scalar/SimplifyCFG.h"
 
 #include <memory>
 
@@ -97,6 +105,28 @@ struct DevirtualizeAndInline : PassInfoMixin<DevirtualizeAndInline> {
   std::shared_ptr<ModulePassManager> Inline;
 };
 
+/// Places frames in their callers' stacks, then lets SROA turn the slots
+/// that no loop indexes into registers; modules it leaves alone pay nothing.
+struct PlaceFramesAndSimplify : PassInfoMixin<PlaceFramesAndSimplify> {
+  PreservedAnalyses run(Module &M, ModuleAnalysisManager &MAM) {
+    PreservedAnalyses PA = LocalFramePlacementPass().run(M, MAM);
+    if (PA.areAllPreserved())
+      return PA;
+    MAM.invalidate(M, PA);
+    FunctionPassManager Simplify;
+    Simplify.addPass(SROAPass(SROAOptions::ModifyCFG));
+    Simplify.addPass(EarlyCSEPass(/*UseMemorySSA=*/true));
+    Simplify.addPass(InstCombinePass());
+    Simplify.addPass(SimplifyCFGPass());
+    ModulePassManager OnEveryFunction;
+    OnEveryFunction.addPass(
+        createModuleToFunctionPassAdaptor(std::move(Simplify)));
+    OnEveryFunction.run(M, MAM);
+    return PreservedAnalyses::none();
+  }
+  static bool isRequired() { return true; }
+};
+
 /// Shared by the callbacks: while the nested O1 pipeline is being built, the
 /// pipeline-start and optimizer-last passes must not be added a second time.
 struct PipelineState {
@@ -104,8 +134,9 @@ struct PipelineState {
   bool BuildingNestedPipeline = false;
 };
 
-/// The passes that need every coroutine split: report the frames, turn
-/// transfers into loops, devirtualize, and inline what became direct.
+/// The passes that need every coroutine split: report where CoroElide put
+/// each frame, turn transfers into loops, devirtualize, inline what became
+/// direct, and place the frames left on the heap (reporting those).
 void addPostSplitPasses(ModulePassManager &MPM, PassBuilder &PB,
                         const PipelineState &State, OptimizationLevel Level,
                         ThinOrFullLTOPhase Phase) {
@@ -114,6 +145,7 @@ void addPostSplitPasses(ModulePassManager &MPM, PassBuilder &PB,
   Inline.addPass(PB.buildInlinerPipeline(Level, Phase));
   MPM.addPass(DevirtualizeAndInline(State.Options.RelocatableDeviceCode,
                                     std::move(Inline)));
+  MPM.addPass(PlaceFramesAndSimplify());
 }
 
 } // namespace
@@ -208,6 +240,8 @@ void coroptx::registerCoroPTXPassNames(PassBuilder &PB) {
                addIfNamed<DevirtualizePass>(Name, "coroptx-devirtualize",
                                             MPM) ||
                addIfNamed<FrameReportPass>(Name, "coroptx-frame-report", MPM) ||
+               addIfNamed<LocalFramePlacementPass>(
+                   Name, "coroptx-place-local-frames", MPM) ||
                addIfNamed<LoweringVerifierPass>(Name, "coroptx-verify", MPM);
       });
 }

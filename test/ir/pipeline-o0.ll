@@ -16,6 +16,7 @@
 ; CORO-NOT:  {{coroptx::.* on \[module\]}}
 ; CORO:      Running pass: coroptx::FrameReportPass on [module]
 ; CORO-NEXT: Running pass: {{.*}}DevirtualizeAndInline on [module]
+; CORO:      Running pass: {{.*}}PlaceFramesAndSimplify on [module]
 ; CORO-NOT:  {{coroptx::.* on \[module\]}}
 ; CORO:      Running pass: CoroConditionalWrapper on [module]
 ; CORO:      Running pass: coroptx::DevirtualizePass on [module]

@@ -16,6 +16,7 @@
 ; CHECK-NEXT: Running pass: {{.*}}DevirtualizeAndInline on [module]
 ; The indirect call became direct: the inliner runs once more.
 ; CHECK:     Running pass: InlinerPass on
+; CHECK:     Running pass: {{.*}}PlaceFramesAndSimplify on [module]
 ; CHECK-NOT: {{coroptx::.* on \[module\]}}
 ; CHECK:     Running pass: GlobalDCEPass on [module]
 ; CHECK-NEXT: Running pass: coroptx::LoweringVerifierPass on [module]

@@ -6,4 +6,5 @@
 // RUN: %ptx-facts %coroptx-src/test/gpu/runtime_on_gpu.cu | FileCheck %s
 // RUN: %ptx-facts %coroptx-src/test/gpu/semantics_on_gpu.cu | FileCheck %s
 // RUN: %ptx-facts %coroptx-src/test/gpu/symmetric_transfer.cu | FileCheck %s
+// RUN: %ptx-facts %coroptx-src/test/gpu/round_robin_on_gpu.cu | FileCheck %s
 // CHECK: ptx facts: no heap call and no indirect call in any PTX module

@@ -57,6 +57,12 @@ std::optional<llvm::StringRef> owningCoroutineName(const llvm::Function &F);
 enum class CoroutinePart { None, Resume, Destroy, Noop };
 CoroutinePart coroutinePart(const llvm::Function &F);
 
+/// True for a call of the heap functions a frame must not use: the
+/// replaceable global operator new (\p Allocates) or delete, and the C
+/// allocator behind them. NVPTX's TargetLibraryInfo knows no library
+/// function, so they are named here.
+bool isGlobalHeapFunction(const llvm::CallBase &Call, bool Allocates);
+
 /// The frame slot an indirect call goes through when it is a coroutine
 /// resume (0) or destroy (1) as CoroCleanup lowers llvm.coro.subfn.addr:
 ///   %slot = getelementptr inbounds { ptr, ptr }, ptr %h, i32 0, i32 <0|1>

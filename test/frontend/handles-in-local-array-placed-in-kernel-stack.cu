@@ -1,0 +1,54 @@
+// Workers whose handles sit in a local array, filled and resumed by loops
+// with run-time indices (round-robin scheduling). LLVM's CoroElide cannot
+// follow the handles through the array; once everything is inlined, coroptx
+// proves that every copy stays in the kernel and gives the frames the
+// kernel's stack: one slot per iteration of the loop that starts them
+// (at -O2 the loop is unrolled first, so four frames get one slot each).
+// A loop without a constant trip count has no such bound: see
+// workers-started-in-unbounded-loop.cu.
+// RUN: %clang-device --cuda-gpu-arch=sm_90 -O2 -S -o /dev/null -Rpass=coroptx -Xclang -verify=expected,O2 %s
+// RUN: %clang-device --cuda-gpu-arch=sm_90 -O0 -S -o /dev/null -Rpass=coroptx -Xclang -verify=expected,O0 %s
+#include <coroutine>
+
+struct worker {
+  struct promise_type {
+    __device__ worker get_return_object() {
+      return {std::coroutine_handle<promise_type>::from_promise(*this)};
+    }
+    __device__ std::suspend_always initial_suspend() noexcept { return {}; }
+    __device__ std::suspend_always final_suspend() noexcept { return {}; }
+    __device__ void return_void() {}
+    __device__ void unhandled_exception() {}
+  };
+  std::coroutine_handle<promise_type> handle;
+};
+
+// expected-remark@+3 {{device coroutine 'work(unsigned int, unsigned int*)': 40-byte frame, 3 suspend points (initial and final included); its handle passes through memory, so the frame is placed after inlining, in the stack of the function that holds it}}
+// O2-remark-re@+2 1+ {{device coroutine 'work(unsigned int, unsigned int*)': 40-byte frame placed in the stack of 'round_robin(unsigned int*)'{{$}}}}
+// O0-remark@+1 {{device coroutine 'work(unsigned int, unsigned int*)': 40-byte frame placed in the stack of 'round_robin(unsigned int*)', 4 slots for the frames its loops start}}
+__device__ worker work(unsigned seed, unsigned *out) {
+  unsigned acc = seed;
+  for (unsigned step = 0; step < 64; ++step) {
+    acc = acc * 1664525u + 1013904223u + step;
+    co_await std::suspend_always{};
+  }
+  *out = acc;
+}
+
+__global__ void round_robin(unsigned *out) {
+  constexpr int K = 4;
+  unsigned results[K];
+  worker workers[K];
+  for (int k = 0; k < K; ++k)
+    workers[k] = work(threadIdx.x * K + k, &results[k]);
+  for (int round = 0; round <= 64; ++round)
+    for (int k = 0; k < K; ++k)
+      if (!workers[k].handle.done())
+        workers[k].handle.resume();
+  unsigned sum = 0;
+  for (int k = 0; k < K; ++k) {
+    workers[k].handle.destroy();
+    sum ^= results[k];
+  }
+  out[threadIdx.x] = sum;
+}
