@@ -18,16 +18,16 @@ template <class Executor> using handle = coroptx::join_handle<int, Executor>;
 // Order: each job folds (its id, its turn) into one trace per thread, so any
 // change in the order of a thread's resumptions changes the result.
 template <class Executor>
-__host__ __device__ coroptx::job<> record(Executor &ex,
-                                          unsigned long long *trace, int id,
-                                          int turns) {
+__host__ __device__ coroptx::job<>
+record(Executor &ex, unsigned long long *trace, int id, int turns) {
   for (int turn = 0; turn < turns; ++turn) {
     *trace = *trace * 131 + id * 16 + turn;
     co_await ex.yield_now();
   }
 }
 
-template <class Executor> __host__ __device__ long long resumption_order(int i) {
+template <class Executor>
+__host__ __device__ long long resumption_order(int i) {
   Executor ex;
   unsigned long long trace = 7;
   for (int id = 0; id < 1 + i % 4; ++id)
@@ -44,7 +44,7 @@ __host__ __device__ coroptx::job<int> square_after_sleep(Executor &ex, int x,
                                                          unsigned ns) {
   co_await ex.sleep_for(ns);
   co_await ex.yield_now();
-  co_return x * x + 1;
+  co_return x *x + 1;
 }
 
 template <class Executor>
@@ -90,8 +90,8 @@ struct teardown_count {
 };
 
 template <class Executor>
-__host__ __device__ coroptx::job<> spin(Executor &ex, int *destroyed,
-                                        int *stop, int stop_at) {
+__host__ __device__ coroptx::job<> spin(Executor &ex, int *destroyed, int *stop,
+                                        int stop_at) {
   teardown_count count{destroyed};
   for (int turn = 1;; ++turn) {
     if (turn == stop_at)
@@ -156,7 +156,7 @@ int main() {
     std::printf("executors_on_gpu: no CUDA device found; skipped\n");
     return gpu_check::skipped;
   }
-  const int whole_blocks = 64 * 1024;   // a multiple of compare's 128 threads
+  const int whole_blocks = 64 * 1024; // a multiple of compare's 128 threads
   const int partial_warp = whole_blocks - 24;
   bool ok = true;
   ok &= gpu_check::compare<resumption_order<thread_executor>>(
@@ -169,8 +169,8 @@ int main() {
       "joined_values/thread", whole_blocks);
   ok &= gpu_check::compare<joined_values<warp_executor>>("joined_values/warp",
                                                          partial_warp);
-  ok &= gpu_check::compare<joined_values<block_executor>>(
-      "joined_values/block", whole_blocks);
+  ok &= gpu_check::compare<joined_values<block_executor>>("joined_values/block",
+                                                          whole_blocks);
   ok &= gpu_check::compare<stop_everywhere<thread_executor>>(
       "stop_everywhere/thread", whole_blocks);
   ok &= gpu_check::compare<stop_everywhere<warp_executor>>(
