@@ -7,6 +7,9 @@
 // std::thread with the same vote-and-decide protocol as the GPU: threads
 // resume the same slot in the same decision, all of them leave run()
 // together, and a stop seen by one thread stops all of them.
+//
+// A job names its executor first even where its body never uses it: the
+// promise takes the frame from there.
 #include <coroptx/executor.h>
 
 #include "support.h"
@@ -44,7 +47,7 @@ coroptx::job<std::uint64_t> wake_after(Executor &ex, std::uint64_t ns) {
 }
 
 template <class Executor>
-coroptx::job<int> sum_of(Executor &ex, coroptx::join_handle<int, Executor> a,
+coroptx::job<int> sum_of(Executor &, coroptx::join_handle<int, Executor> a,
                          coroptx::join_handle<int, Executor> b) {
   co_return co_await a + co_await b;
 }
@@ -58,9 +61,9 @@ template <class Group> class OneThreadGroupTest : public ::testing::Test {
 protected:
   void SetUp() override { fake_clock::reset(); }
 };
-using one_thread_groups = ::testing::Types<coroptx::thread_group,
-                                           coroptx::warp_group,
-                                           coroptx::block_group>;
+using one_thread_groups =
+    ::testing::Types<coroptx::thread_group, coroptx::warp_group,
+                     coroptx::block_group>;
 TYPED_TEST_SUITE(OneThreadGroupTest, one_thread_groups);
 
 TYPED_TEST(OneThreadGroupTest, YieldingJobsRunRoundRobin) {
@@ -189,11 +192,13 @@ TEST(LockstepGroupTest, ThreadsResumeTheSameSlotInTheSameDecision) {
   for (int t = 1; t < threads; ++t)
     for (const resumption &mine : traces[t])
       for (int u = 1; u < threads; ++u)
-        for (const resumption &theirs : traces[u])
-          if (theirs.decision == mine.decision)
+        for (const resumption &theirs : traces[u]) {
+          if (theirs.decision == mine.decision) {
             EXPECT_EQ(theirs.slot, mine.slot)
                 << "decision " << mine.decision << ", threads " << t << " and "
                 << u;
+          }
+        }
   // Alone, thread 3 would resume 0 1 2 0 1 2 1 2 2: in lock step it does the
   // same, and the same decisions resume slots 0 1 2 in threads 1 and 2.
   std::vector<int> slots_of_3;

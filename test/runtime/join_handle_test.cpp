@@ -1,7 +1,9 @@
 // Join handles on the host: a spawned job's value reaches another job
 // through co_await and the host through get(); when_all and when_any over
 // handles; what a dropped handle, a stop and a full executor do to results.
-// Against the fake clock, so every schedule is deterministic.
+// Against the fake clock, so every schedule is deterministic. A job names
+// its executor first even where its body never uses it: the promise takes
+// the frame from there.
 #include <coroptx/combinators.h>
 #include <coroptx/executor.h>
 
@@ -57,7 +59,7 @@ TEST_F(JoinHandleTest, TheHostGetsTheValueAfterRun) {
   EXPECT_FALSE(seven.ready());
 }
 
-coroptx::job<> add_when_done(executor &ex, int_handle *a, int_handle *b,
+coroptx::job<> add_when_done(executor &, int_handle *a, int_handle *b,
                              std::string *log, int *sum) {
   *log += '[';
   const int first = co_await *a;
@@ -140,8 +142,7 @@ TEST_F(JoinHandleTest, AFailedSpawnGivesAnEmptyHandle) {
   EXPECT_EQ(ex.run(), coroptx::run_status::all_done);
 }
 
-coroptx::job<> count_forever(executor &ex, int *count, int *stop,
-                             int stop_at) {
+coroptx::job<> count_forever(executor &ex, int *count, int *stop, int stop_at) {
   for (;;) {
     if (++*count == stop_at)
       *stop = 1;
@@ -167,7 +168,7 @@ TEST_F(JoinHandleTest, AStopKeepsFinishedResultsAndDropsRunningJobs) {
     EXPECT_TRUE(ex.spawn(value_after(ex, &log, 'x', 0, i)));
 }
 
-coroptx::job<> sum_all(executor &ex, int_handle a, int_handle b,
+coroptx::job<> sum_all(executor &, int_handle a, int_handle b,
                        coroptx::join_handle<void, executor> c, int *sum) {
   auto [x, y, nothing] =
       co_await coroptx::when_all(std::move(a), std::move(b), std::move(c));
@@ -188,16 +189,15 @@ TEST_F(JoinHandleTest, WhenAllYieldsEveryValueInArgumentOrder) {
   auto slow = ex.spawn(value_after(ex, &log, 's', 4, 3));
   auto fast = ex.spawn(value_after(ex, &log, 'f', 0, 9));
   auto nothing = ex.spawn(log_after(ex, &log, 2));
-  ex.spawn(sum_all(ex, std::move(slow), std::move(fast), std::move(nothing),
-                   &sum));
+  ex.spawn(
+      sum_all(ex, std::move(slow), std::move(fast), std::move(nothing), &sum));
   EXPECT_EQ(ex.run(), coroptx::run_status::all_done);
   EXPECT_EQ(sum, 309);
   EXPECT_EQ(log, "sfssvss");
 }
 
-coroptx::job<> first_of(executor &ex, int_handle *a, int_handle *b,
-                        int_handle *c, std::size_t *index, int *value,
-                        int *rest) {
+coroptx::job<> first_of(executor &, int_handle *a, int_handle *b, int_handle *c,
+                        std::size_t *index, int *value, int *rest) {
   auto [which, first] = co_await coroptx::when_any(*a, *b, *c);
   *index = which;
   *value = first;
@@ -240,7 +240,7 @@ TEST_F(JoinHandleTest, WhenAnyOfJobsAlreadyDonePicksTheEarliestFinish) {
   EXPECT_EQ(rest, 21);
 }
 
-coroptx::job<> first_of_array(executor &ex, int_handle (*handles)[3],
+coroptx::job<> first_of_array(executor &, int_handle (*handles)[3],
                               std::size_t *index, int *value) {
   auto [which, first] = co_await coroptx::when_any(*handles);
   *index = which;
@@ -263,7 +263,7 @@ TEST_F(JoinHandleTest, WhenAnyOverAnArrayLeavesTheOthersRunning) {
   EXPECT_EQ(handles[0].get() + handles[1].get(), 3);
 }
 
-coroptx::job<> wait_for_void(executor &ex,
+coroptx::job<> wait_for_void(executor &,
                              coroptx::join_handle<void, executor> *a,
                              coroptx::join_handle<void, executor> *b,
                              std::string *log) {
@@ -288,7 +288,7 @@ coroptx::task<int> await_in_a_task(int_handle *handle) {
   co_return 1 + co_await *handle;
 }
 
-coroptx::job<int> await_through_task(executor &ex, int_handle *handle) {
+coroptx::job<int> await_through_task(executor &, int_handle *handle) {
   co_return 2 * co_await await_in_a_task(handle);
 }
 
@@ -301,7 +301,7 @@ TEST_F(JoinHandleTest, ATaskInsideAJobAwaitsAHandle) {
   EXPECT_EQ(outer.get(), 42);
 }
 
-coroptx::job<int> await_itself(executor &ex, int_handle *self) {
+coroptx::job<int> await_itself(executor &, int_handle *self) {
   co_return co_await *self;
 }
 
@@ -316,7 +316,7 @@ TEST_F(JoinHandleTest, AJoinCycleTrapsInsteadOfHangingForever) {
       "");
 }
 
-coroptx::job<> waiter(executor &ex, int_handle *target, int *got) {
+coroptx::job<> waiter(executor &, int_handle *target, int *got) {
   *got = co_await *target;
 }
 
