@@ -19,6 +19,11 @@
 // holder, and every load that may read a held byte range yields a tracked
 // value again; the analysis repeats until the holders stop growing.
 //
+// A call the proof cannot see into (a shared resume dispatcher, a coroutine
+// part the inliner found too big) is inlined when its callee is local to the
+// module, within a budget; if the proof still fails, the compile stops at
+// the verifier anyway, so the inlining never costs a working program.
+//
 // An allocation outside every loop runs at most once per call: it gets one
 // stack slot. One inside loops with constant trip counts runs at most their
 // product of times: it gets that many slots and a counter, so frames that
@@ -46,6 +51,7 @@
 #include "llvm/IR/IntrinsicInst.h"
 #include "llvm/IR/Module.h"
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Transforms/Utils/Cloning.h"
 
 #include <optional>
 #include <string>
@@ -54,6 +60,10 @@
 
 using namespace llvm;
 using namespace coroptx;
+
+/// Bounds on the inlining the proof may do in one function.
+static constexpr unsigned MaxInlinedCalls = 256;
+static constexpr unsigned MaxInstructionsAfterInlining = 60000;
 
 static cl::opt<unsigned> MaxLocalFrameBytes(
     "coroptx-max-local-frame-bytes", cl::init(16384), cl::Hidden,
@@ -220,6 +230,7 @@ public:
     // final facts.
     for (;;) {
       LearnedHeldMemory = false;
+      Blocking = nullptr;
       Offsets.clear();
       Frees.clear();
       Worklist.clear();
@@ -241,6 +252,9 @@ public:
 
   /// The frees of tracked frames, to erase once the frames are placed.
   ArrayRef<CallBase *> frees() const { return Frees.getArrayRef(); }
+
+  /// When the proof failed at a call: that call.
+  CallBase *blockingCall() const { return Blocking; }
 
 private:
   /// Records that \p V may be a frame address at \p Points, and queues its
@@ -323,6 +337,7 @@ private:
         Call.doesNotCapture(Call.getArgOperandNo(&U)) &&
         FrameHolder.empty())
       return {};
+    Blocking = &Call;
     std::string Callee = Call.getCalledFunction()
                              ? displayName(Call.getCalledFunction()->getName())
                              : std::string("an indirect callee");
@@ -434,6 +449,7 @@ private:
   DenseMap<const Value *, FrameOffsets> Offsets;
   SmallVector<Value *, 16> Worklist;
   SetVector<CallBase *> Frees;
+  CallBase *Blocking = nullptr;
 };
 
 /// How often \p Block can run in one call of its function: 1 outside loops,
@@ -496,9 +512,20 @@ void placeInStack(Function &F, ArrayRef<Placement> Placements) {
   }
 }
 
-/// Tries every tagged allocation of \p F; true when they were placed.
-bool placeFramesOf(Function &F, ArrayRef<CallBase *> Allocs,
-                   FunctionAnalysisManager &FAM) {
+/// The tagged frame allocations in \p F.
+SmallVector<CallBase *, 4> frameAllocationsIn(Function &F) {
+  SmallVector<CallBase *, 4> Allocs;
+  for (Instruction &I : instructions(F))
+    if (I.getMetadata(FrameAllocMDKind))
+      Allocs.push_back(cast<CallBase>(&I));
+  return Allocs;
+}
+
+/// Tries every tagged allocation of \p F; true when they were placed. The
+/// names of their coroutines go to \p Placed.
+bool placeFramesOf(Function &F, FunctionAnalysisManager &FAM,
+                   StringSet<> &Placed, bool &InlinedAny) {
+  SmallVector<CallBase *, 4> Allocs = frameAllocationsIn(F);
   OptimizationRemarkEmitter ORE(&F);
   auto Missed = [&](const Twine &Why) {
     for (CallBase *Alloc : Allocs)
@@ -511,6 +538,32 @@ bool placeFramesOf(Function &F, ArrayRef<CallBase *> Allocs,
       });
     return false;
   };
+
+  // The proof cannot see into a call that is passed a frame address. When
+  // the callee is a local function (a shared dispatcher, a coroutine part
+  // the inliner found too big), it is inlined here, so the frame addresses
+  // stay in view; if the proof still fails, the compile stops anyway.
+  SmallVector<CallBase *, 4> Frees;
+  for (unsigned Inlined = 0;; ++Inlined) {
+    FrameAddressTracker Tracker(F, Allocs);
+    std::string Why = Tracker.prove();
+    if (Why.empty()) {
+      Frees.assign(Tracker.frees().begin(), Tracker.frees().end());
+      break;
+    }
+    CallBase *Call = Tracker.blockingCall();
+    Function *Callee = Call ? Call->getCalledFunction() : nullptr;
+    if (!Callee || Callee->isDeclaration() || !Callee->hasLocalLinkage() ||
+        Callee == &F || Inlined == MaxInlinedCalls ||
+        F.getInstructionCount() > MaxInstructionsAfterInlining)
+      return Missed(Why);
+    InlineFunctionInfo Info;
+    if (!InlineFunction(*Call, Info).isSuccess())
+      return Missed(Why);
+    InlinedAny = true;
+    FAM.invalidate(F, PreservedAnalyses::none());
+    Allocs = frameAllocationsIn(F); // the callee may have brought its own
+  }
 
   auto &LI = FAM.getResult<LoopAnalysis>(F);
   auto &SE = FAM.getResult<ScalarEvolutionAnalysis>(F);
@@ -536,11 +589,7 @@ bool placeFramesOf(Function &F, ArrayRef<CallBase *> Allocs,
                   " bytes of stack, more than -coroptx-max-local-frame-bytes=" +
                   Twine(MaxLocalFrameBytes));
 
-  FrameAddressTracker Tracker(F, Allocs);
-  if (std::string Why = Tracker.prove(); !Why.empty())
-    return Missed(Why);
-
-  for (CallBase *Free : Tracker.frees())
+  for (CallBase *Free : Frees)
     Free->eraseFromParent();
   for (const Placement &P : Placements)
     ORE.emit([&] {
@@ -554,6 +603,8 @@ bool placeFramesOf(Function &F, ArrayRef<CallBase *> Allocs,
                << " slots for the frames its loops start";
       return Remark;
     });
+  for (CallBase *Alloc : Allocs)
+    Placed.insert(coroutineOf(*Alloc));
   placeInStack(F, Placements);
   return true;
 }
@@ -569,20 +620,12 @@ PreservedAnalyses LocalFramePlacementPass::run(Module &M,
   bool Changed = false;
   StringSet<> Placed;
   for (Function &F : M) {
-    SmallVector<CallBase *, 4> Allocs;
-    for (Instruction &I : instructions(F))
-      if (I.getMetadata(FrameAllocMDKind))
-        Allocs.push_back(cast<CallBase>(&I));
-    if (Allocs.empty())
+    if (F.isDeclaration() || frameAllocationsIn(F).empty())
       continue;
-    SmallVector<StringRef, 4> Names;
-    for (CallBase *Alloc : Allocs)
-      Names.push_back(coroutineOf(*Alloc));
-    if (!placeFramesOf(F, Allocs, FAM))
-      continue;
-    Placed.insert_range(Names);
+    bool Inlined = false;
+    Changed |= placeFramesOf(F, FAM, Placed, Inlined);
+    Changed |= Inlined;
     FAM.invalidate(F, PreservedAnalyses::none());
-    Changed = true;
   }
   if (!Changed)
     return PreservedAnalyses::all();
@@ -594,17 +637,30 @@ PreservedAnalyses LocalFramePlacementPass::run(Module &M,
     for (Instruction &I : instructions(F))
       if (MDNode *Owner = I.getMetadata(FrameAllocMDKind))
         StillOnHeap.insert(cast<MDString>(Owner->getOperand(0))->getString());
+  auto IsPlacedEverywhere = [&](StringRef Coroutine) {
+    return Placed.contains(Coroutine) && !StillOnHeap.contains(Coroutine);
+  };
+  // Tagged frees can sit in any function a destroy part was inlined into (a
+  // shared dispatcher, say); an untagged one is recognized in the part.
+  auto isFreeOfPlacedCoroutine = [&](const CallBase &Call) {
+    MDNode *Tag = Call.getMetadata(FrameFreeMDKind);
+    return Tag &&
+           IsPlacedEverywhere(cast<MDString>(Tag->getOperand(0))->getString());
+  };
   for (Function &F : M) {
-    std::optional<StringRef> Owner = owningCoroutineName(F);
-    if (!Owner || !Placed.contains(*Owner) || StillOnHeap.contains(*Owner) ||
-        !F.hasLocalLinkage() || F.arg_empty())
+    // Under -fgpu-rdc another module may hand this one a heap frame of the
+    // same coroutine, through any function it can call.
+    if (F.isDeclaration() || (RelocatableDeviceCode && !F.hasLocalLinkage()))
       continue;
+    std::optional<StringRef> Owner = owningCoroutineName(F);
+    if (Owner && (!IsPlacedEverywhere(*Owner) || F.arg_empty()))
+      Owner.reset();
     SmallVector<Instruction *, 2> Frees;
     for (Instruction &I : instructions(F))
       if (auto *Call = dyn_cast<CallBase>(&I);
           Call && Call->arg_size() > 0 &&
-          (Call->getMetadata(FrameFreeMDKind) ||
-           (isGlobalHeapFunction(*Call, /*Allocates=*/false) &&
+          (isFreeOfPlacedCoroutine(*Call) ||
+           (Owner && isGlobalHeapFunction(*Call, /*Allocates=*/false) &&
             getUnderlyingObject(Call->getArgOperand(0), 0) == F.getArg(0))))
         Frees.push_back(Call);
     for (Instruction *Free : Frees)

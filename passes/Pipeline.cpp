@@ -108,8 +108,10 @@ struct DevirtualizeAndInline : PassInfoMixin<DevirtualizeAndInline> {
 /// Places frames in their callers' stacks, then lets SROA turn the slots
 /// that no loop indexes into registers; modules it leaves alone pay nothing.
 struct PlaceFramesAndSimplify : PassInfoMixin<PlaceFramesAndSimplify> {
+  explicit PlaceFramesAndSimplify(bool RelocatableDeviceCode)
+      : Placement(RelocatableDeviceCode) {}
   PreservedAnalyses run(Module &M, ModuleAnalysisManager &MAM) {
-    PreservedAnalyses PA = LocalFramePlacementPass().run(M, MAM);
+    PreservedAnalyses PA = Placement.run(M, MAM);
     if (PA.areAllPreserved())
       return PA;
     MAM.invalidate(M, PA);
@@ -125,6 +127,8 @@ struct PlaceFramesAndSimplify : PassInfoMixin<PlaceFramesAndSimplify> {
     return PreservedAnalyses::none();
   }
   static bool isRequired() { return true; }
+
+  LocalFramePlacementPass Placement;
 };
 
 /// Shared by the callbacks: while the nested O1 pipeline is being built, the
@@ -145,7 +149,7 @@ void addPostSplitPasses(ModulePassManager &MPM, PassBuilder &PB,
   Inline.addPass(PB.buildInlinerPipeline(Level, Phase));
   MPM.addPass(DevirtualizeAndInline(State.Options.RelocatableDeviceCode,
                                     std::move(Inline)));
-  MPM.addPass(PlaceFramesAndSimplify());
+  MPM.addPass(PlaceFramesAndSimplify(State.Options.RelocatableDeviceCode));
 }
 
 } // namespace

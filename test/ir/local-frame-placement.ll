@@ -88,6 +88,24 @@ define i32 @address_held_as_integer() {
   ret i32 %doubled
 }
 
+; A local function that is passed the address and may keep it (it stores
+; the address into the frame) is inlined, so the proof sees what it does.
+; REMARK-DAG: remark: <unknown>:0:0: device coroutine 'c': 40-byte frame placed in the stack of 'through_local_dispatcher'
+; CHECK-LABEL: define void @through_local_dispatcher(
+; CHECK-NOT:     call
+; CHECK:         ret void
+define void @through_local_dispatcher() {
+  %f = call ptr @_Znwm(i64 40), !coroptx.frame.alloc !0
+  call void @local_dispatcher(ptr %f)
+  call void @_ZdlPvm(ptr %f, i64 40), !coroptx.frame.free !0
+  ret void
+}
+define internal void @local_dispatcher(ptr %frame) {
+  %continuation = getelementptr i8, ptr %frame, i64 16
+  store ptr %frame, ptr %continuation
+  ret void
+}
+
 ; REMARK-DAG: remark: <unknown>:0:0: device coroutine 'c': frame not placed in the stack of 'stored_in_global': its address is stored in memory the placement cannot follow
 ; CHECK-LABEL: define void @stored_in_global(
 ; CHECK:         call ptr @_Znwm(i64 40)

@@ -15,8 +15,13 @@ namespace coroptx {
 /// the loops' constant trip counts) inside them.
 struct LocalFramePlacementPass
     : llvm::PassInfoMixin<LocalFramePlacementPass> {
+  explicit LocalFramePlacementPass(bool RelocatableDeviceCode = false)
+      : RelocatableDeviceCode(RelocatableDeviceCode) {}
   llvm::PreservedAnalyses run(llvm::Module &M, llvm::ModuleAnalysisManager &);
   static bool isRequired() { return true; }
+
+  /// Under -fgpu-rdc only functions private to the module are closed world.
+  bool RelocatableDeviceCode;
 };
 
 } // namespace coroptx
