@@ -1,0 +1,257 @@
+// Coroutines on the GPU, four ways, side by side in one process:
+//   (a) hand-written    the state machine a CUDA expert writes
+//   (b) clang+malloc    clang 22 alone: frames from device malloc
+//   (c) clang+arena     clang 22 alone: frames from a per-thread bump arena
+//   (d) coroptx         the same coroutines with -fplugin=CoroPTX.so
+// For each workload every variant must first compute what the hand-written
+// one computes; then the table gives time (median), ratio to hand-written,
+// registers, local memory (stack frame) and spill bytes (from ptxas -v, when
+// the build's logs are given) and occupancy. It is a benchmark: it prints
+// figures and never judges them.
+//
+//   bench_coroutines [--reps N] [--ptxas-logs DIR] [--markdown FILE]
+//                    [--csv FILE]
+#include "workload_ids.h"
+
+#include <cuda_runtime.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace {
+
+#define CHECK_CUDA(call)                                                       \
+  do {                                                                         \
+    cudaError_t err_ = (call);                                                 \
+    if (err_ != cudaSuccess) {                                                 \
+      std::fprintf(stderr, "%s:%d: %s: %s\n", __FILE__, __LINE__, #call,       \
+                   cudaGetErrorString(err_));                                  \
+      std::exit(1);                                                            \
+    }                                                                          \
+  } while (0)
+
+struct variant {
+  const char *name;
+  const char *ptxas_log; // file name under --ptxas-logs
+  const char *kernel_namespace;
+  bench::kernel_table kernels;
+  bool uses_arena;
+};
+
+/// ptxas -v figures of one kernel.
+struct ptxas_usage {
+  int stack_bytes = -1, spill_store_bytes = -1, spill_load_bytes = -1;
+};
+
+/// Reads "Compiling entry function '<name>'" ... "N bytes stack frame, N
+/// bytes spill stores, N bytes spill loads" pairs from a ptxas -v log.
+std::map<std::string, ptxas_usage> read_ptxas_log(const std::string &path) {
+  std::map<std::string, ptxas_usage> usage;
+  std::ifstream in(path);
+  std::string line, current;
+  while (std::getline(in, line)) {
+    auto quote = line.find("Compiling entry function '");
+    if (quote != std::string::npos) {
+      auto begin = quote + std::strlen("Compiling entry function '");
+      current = line.substr(begin, line.find('\'', begin) - begin);
+      continue;
+    }
+    auto stack = line.find(" bytes stack frame");
+    if (!current.empty() && stack != std::string::npos) {
+      ptxas_usage u;
+      std::sscanf(line.c_str() + line.rfind(':', stack) + 1,
+                  "%d bytes stack frame, %d bytes spill stores, %d bytes "
+                  "spill loads",
+                  &u.stack_bytes, &u.spill_store_bytes, &u.spill_load_bytes);
+      usage[current] = u;
+      current.clear();
+    }
+  }
+  return usage;
+}
+
+/// The kernel of \p workload in a log whose names are mangled: it lives in
+/// namespace \p ns and carries the workload's function name.
+ptxas_usage find_usage(const std::map<std::string, ptxas_usage> &log,
+                       const char *ns, bench::workload_id workload) {
+  static const char *const functions[bench::workload_count] = {
+      "13block_on_loop", "11round_robinILi1E", "11round_robinILi4E",
+      "11round_robinILi16E", "13generator_sum", "8nested_5",
+      "16mostly_suspended"};
+  for (const auto &[mangled, usage] : log)
+    if (mangled.find(ns) != std::string::npos &&
+        mangled.find(functions[workload]) != std::string::npos)
+      return usage;
+  return {};
+}
+
+struct measurement {
+  float median_ms = 0;
+  int runs = 0;
+  bool same = false;
+  cudaFuncAttributes attributes{};
+  int blocks_per_sm = 0;
+  ptxas_usage usage;
+};
+
+using kernel_fn = void (*)(unsigned *, unsigned);
+
+measurement measure(const variant &v, bench::workload_id workload,
+                    unsigned *out, int blocks, int threads, int reps,
+                    const std::vector<unsigned> *expected) {
+  measurement m;
+  auto kernel = reinterpret_cast<kernel_fn>(const_cast<void *>(
+      v.kernels.kernels[workload]));
+  CHECK_CUDA(cudaFuncGetAttributes(&m.attributes, kernel));
+  CHECK_CUDA(cudaOccupancyMaxActiveBlocksPerMultiprocessor(&m.blocks_per_sm,
+                                                           kernel, threads, 0));
+  const unsigned n = blocks * threads;
+  cudaEvent_t start, stop;
+  CHECK_CUDA(cudaEventCreate(&start));
+  CHECK_CUDA(cudaEventCreate(&stop));
+  std::vector<float> times;
+  for (int r = 0; r < reps; ++r) {
+    if (v.uses_arena)
+      bench::prepare_arena(n);
+    CHECK_CUDA(cudaMemset(out, 0xff, n * sizeof(unsigned)));
+    CHECK_CUDA(cudaEventRecord(start));
+    kernel<<<blocks, threads>>>(out, 12345u);
+    CHECK_CUDA(cudaEventRecord(stop));
+    CHECK_CUDA(cudaGetLastError());
+    CHECK_CUDA(cudaEventSynchronize(stop));
+    float ms = 0;
+    CHECK_CUDA(cudaEventElapsedTime(&ms, start, stop));
+    times.push_back(ms);
+    // The first run doubles as warm-up; the slow variants (seconds per run)
+    // are timed once more at most.
+    if (r >= 1 && ms > 500)
+      break;
+  }
+  if (times.size() > 1)
+    times.erase(times.begin()); // warm-up
+  std::sort(times.begin(), times.end());
+  m.median_ms = times[times.size() / 2];
+  m.runs = static_cast<int>(times.size());
+  std::vector<unsigned> got(n);
+  CHECK_CUDA(cudaMemcpy(got.data(), out, n * sizeof(unsigned),
+                        cudaMemcpyDeviceToHost));
+  m.same = !expected || got == *expected;
+  CHECK_CUDA(cudaEventDestroy(start));
+  CHECK_CUDA(cudaEventDestroy(stop));
+  return m;
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  int reps = 11;
+  std::string ptxas_logs, markdown_path, csv_path;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    std::string flag = argv[i];
+    if (flag == "--reps")
+      reps = std::atoi(argv[i + 1]);
+    else if (flag == "--ptxas-logs")
+      ptxas_logs = argv[i + 1];
+    else if (flag == "--markdown")
+      markdown_path = argv[i + 1];
+    else if (flag == "--csv")
+      csv_path = argv[i + 1];
+  }
+  int devices = 0;
+  if (cudaGetDeviceCount(&devices) != cudaSuccess || devices == 0) {
+    std::printf("bench_coroutines: no CUDA device found\n");
+    return 77;
+  }
+  cudaDeviceProp props;
+  CHECK_CUDA(cudaGetDeviceProperties(&props, 0));
+  // clang alone allocates every frame with device malloc, and each symmetric
+  // transfer is a real call: 64 awaits nest 128 calls deep, past the default
+  // 1 KiB stack.
+  CHECK_CUDA(cudaDeviceSetLimit(cudaLimitMallocHeapSize, size_t(2) << 30));
+  CHECK_CUDA(cudaDeviceSetLimit(cudaLimitStackSize, 32 * 1024));
+
+  const variant variants[] = {
+      {"hand-written", nullptr, "12hand_written", bench::kernels_hand_written(), false},
+      {"clang+malloc", "clang_malloc.ptxas.txt", "12clang_malloc", bench::kernels_clang_malloc(), false},
+      {"clang+arena", "clang_arena.ptxas.txt", "11clang_arena", bench::kernels_clang_arena(), true},
+      {"coroptx", "coroptx.ptxas.txt", "7coroptx", bench::kernels_coroptx(), false},
+  };
+  std::map<std::string, ptxas_usage> logs[4];
+  if (!ptxas_logs.empty()) {
+    logs[0] = read_ptxas_log(ptxas_logs + "/hand_written.ptxas.txt");
+    for (int v = 1; v < 4; ++v)
+      logs[v] = read_ptxas_log(ptxas_logs + "/" + variants[v].ptxas_log);
+  }
+
+  const int threads = 256;
+  const int blocks = props.multiProcessorCount * 4; // 1024 threads per SM
+  const unsigned n = blocks * threads;
+  unsigned *out = nullptr;
+  CHECK_CUDA(cudaMalloc(&out, n * sizeof(unsigned)));
+
+  std::ostringstream table, csv;
+  table << "| workload | variant | time (ms) | vs hand-written | registers | "
+           "stack bytes | spill bytes (st/ld) | occupancy |\n"
+           "|---|---|---:|---:|---:|---:|---:|---:|\n";
+  csv << "workload,variant,ms,ratio,registers,stack_bytes,spill_store,"
+         "spill_load,occupancy\n";
+  bool all_same = true;
+  for (int w = 0; w < bench::workload_count; ++w) {
+    auto workload = static_cast<bench::workload_id>(w);
+    std::vector<unsigned> expected(n);
+    measurement results[4];
+    for (int v = 0; v < 4; ++v) {
+      std::fprintf(stderr, "bench_coroutines: %s, %s\n",
+                   bench::workload_names[w], variants[v].name);
+      results[v] = measure(variants[v], workload, out, blocks, threads, reps,
+                           v == 0 ? nullptr : &expected);
+      if (v == 0)
+        CHECK_CUDA(cudaMemcpy(expected.data(), out, n * sizeof(unsigned),
+                              cudaMemcpyDeviceToHost));
+      results[v].usage = find_usage(logs[v], variants[v].kernel_namespace, workload);
+    }
+    for (int v = 0; v < 4; ++v) {
+      const measurement &m = results[v];
+      all_same &= m.same;
+      const double ratio = m.median_ms / results[0].median_ms;
+      const double occupancy =
+          100.0 * m.blocks_per_sm * threads / props.maxThreadsPerMultiProcessor;
+      char row[512];
+      std::snprintf(row, sizeof row,
+                    "| %s | %s | %.3f%s | %.2fx | %d | %zu | %s | %.0f%% |%s\n",
+                    bench::workload_names[w], variants[v].name, m.median_ms,
+                    m.runs == 1 ? " (1 run)" : "", ratio, m.attributes.numRegs,
+                    m.attributes.localSizeBytes,
+                    m.usage.spill_store_bytes < 0
+                        ? "n/a"
+                        : (std::to_string(m.usage.spill_store_bytes) + "/" +
+                           std::to_string(m.usage.spill_load_bytes))
+                              .c_str(),
+                    occupancy, m.same ? "" : " RESULTS DIFFER");
+      table << row;
+      csv << '"' << bench::workload_names[w] << "\"," << variants[v].name << ','
+          << m.median_ms << ',' << ratio << ',' << m.attributes.numRegs << ','
+          << m.attributes.localSizeBytes << ',' << m.usage.spill_store_bytes
+          << ',' << m.usage.spill_load_bytes << ',' << occupancy << '\n';
+    }
+    std::fflush(stdout);
+  }
+  std::printf("bench_coroutines on %s: %u threads (%d blocks of %d), %d runs "
+              "per variant (median after a warm-up run)\n\n%s\nbench_coroutines: "
+              "results %s\n",
+              props.name, n, blocks, threads, reps, table.str().c_str(),
+              all_same ? "identical in every variant" : "DIFFER");
+  if (!markdown_path.empty())
+    std::ofstream(markdown_path) << table.str();
+  if (!csv_path.empty())
+    std::ofstream(csv_path) << csv.str();
+  CHECK_CUDA(cudaFree(out));
+  return all_same ? 0 : 1;
+}
