@@ -8,6 +8,9 @@
 //                 ballot per bit of the vote before.
 //   block_group   every thread of the block: a warp minimum, an atomicMin
 //                 in shared memory, one __syncthreads per decision.
+// COROPTX_WARP_MIN_BY_BALLOTS takes the ballots on sm_80+ too, so that a
+// newer GPU can test the sm_70/75 path.
+//
 // Each thread still owns its own jobs; taking every decision together is
 // what keeps the threads resuming the same slot at the same time, so their
 // jobs stay converged as far as the jobs' own code lets them. Compiled for
@@ -29,7 +32,7 @@ namespace detail {
 /// with the same \p members); every vote is at most \p max_vote.
 __device__ inline std::uint32_t
 warp_min(std::uint32_t members, std::uint32_t vote, std::uint32_t max_vote) {
-#if __CUDA_ARCH__ >= 800
+#if __CUDA_ARCH__ >= 800 && !defined(COROPTX_WARP_MIN_BY_BALLOTS)
   (void)max_vote;
   return __reduce_min_sync(members, vote);
 #else

@@ -3,7 +3,8 @@
 // compile to kernels with no call of any kind at every -O level: the frames
 // live in the executor's storage, resumes and destroys are direct and
 // inlined. Each decision is one redux.sync on sm_90 (a few ballots on sm_75,
-// which has no redux) and, for a block, one barrier.
+// which has no redux, or with COROPTX_WARP_MIN_BY_BALLOTS) and, for a block,
+// one barrier.
 // RUN: %clang-device --cuda-gpu-arch=sm_90 -O0 -DEXECUTOR=warp_executor -S %s -o %t.warp.O0.ptx
 // RUN: FileCheck %s --check-prefixes=CHECK,WARP90 --input-file=%t.warp.O0.ptx
 // RUN: %if ptxas %{ %ptxas -arch=sm_90 %t.warp.O0.ptx -o /dev/null %}
@@ -13,6 +14,8 @@
 // RUN: %clang-device --cuda-gpu-arch=sm_75 -O3 -DEXECUTOR=warp_executor -S %s -o %t.warp.75.ptx
 // RUN: FileCheck %s --check-prefixes=CHECK,WARP75 --input-file=%t.warp.75.ptx
 // RUN: %if ptxas %{ %ptxas -arch=sm_75 %t.warp.75.ptx -o /dev/null %}
+// RUN: %clang-device --cuda-gpu-arch=sm_90 -O2 -DEXECUTOR=warp_executor -DCOROPTX_WARP_MIN_BY_BALLOTS -S %s -o %t.warp.ballots.ptx
+// RUN: FileCheck %s --check-prefixes=CHECK,WARP75 --input-file=%t.warp.ballots.ptx
 // RUN: %clang-device --cuda-gpu-arch=sm_90 -O0 -DEXECUTOR=block_executor -S %s -o %t.block.O0.ptx
 // RUN: FileCheck %s --check-prefixes=CHECK,BLOCK --input-file=%t.block.O0.ptx
 // RUN: %if ptxas %{ %ptxas -arch=sm_90 %t.block.O0.ptx -o /dev/null %}
