@@ -56,14 +56,6 @@ template <class T = void> class job;
 
 namespace detail {
 
-/// The start of every block of frame storage an executor hands out: where
-/// the block's "taken" mark is, so that the frame's operator delete gives
-/// the block back without knowing the executor. 16 bytes keep the frame
-/// after it 16-byte aligned.
-struct alignas(16) frame_block_header {
-  bool *taken;
-};
-
 /// What every job promise shares: the frame from the executor, a lazy
 /// start, and a final suspension that leaves the result for the executor.
 template <class T> class job_promise_base {
@@ -76,12 +68,8 @@ public:
                                                 Rest &...) noexcept {
     return ex.allocate_frame(bytes);
   }
-  /// Gives the block back, whoever destroys the frame: the executor when the
-  /// job ends, or a job that was never spawned.
-  COROPTX_HOST_DEVICE static void operator delete(void *frame,
-                                                  std::size_t) noexcept {
-    static_cast<frame_block_header *>(frame)[-1].taken[0] = false;
-  }
+  /// The executor reclaims the slot when the job ends.
+  COROPTX_HOST_DEVICE static void operator delete(void *, std::size_t) noexcept {}
 
   COROPTX_HOST_DEVICE static job<T> get_return_object_on_allocation_failure() noexcept {
     return job<T>({});
@@ -270,9 +258,7 @@ public:
     for (std::size_t i = 0; i < Capacity; ++i)
       if (!storage_taken_[i]) {
         storage_taken_[i] = true;
-        auto *header = ::new (static_cast<void *>(storage_[i]))
-            detail::frame_block_header{&storage_taken_[i]};
-        return header + 1;
+        return storage_[i];
       }
     return nullptr;
   }
@@ -384,6 +370,7 @@ private:
     s.watcher = no_slot;
     ++s.generation;
     frame.destroy();
+    release_storage(frame.address());
   }
 
   COROPTX_HOST_DEVICE void destroy_running() noexcept {
@@ -392,6 +379,13 @@ private:
         --live_;
         free_slot(i);
       }
+  }
+
+  /// Gives back the storage block of \p frame, if it has one here.
+  COROPTX_HOST_DEVICE void release_storage(const void *frame) noexcept {
+    for (std::size_t i = 0; i < Capacity; ++i)
+      if (frame == storage_[i])
+        storage_taken_[i] = false;
   }
 
   // What join_handle and when_any ask of the executor. A (slot, generation)
@@ -462,8 +456,7 @@ private:
     s.wake_at = never;
   }
 
-  alignas(16) unsigned char
-      storage_[Capacity][sizeof(detail::frame_block_header) + SlotBytes];
+  alignas(16) unsigned char storage_[Capacity][SlotBytes];
   bool storage_taken_[Capacity] = {};
   slot slots_[Capacity];
   std::size_t live_ = 0;

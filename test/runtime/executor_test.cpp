@@ -109,19 +109,6 @@ TEST_F(ExecutorTest, SpawnFailsWhenEverySlotIsTaken) {
   EXPECT_EQ(log, "xxxxz");
 }
 
-TEST_F(ExecutorTest, AJobNeverSpawnedGivesItsFrameStorageBack) {
-  small_executor ex;
-  std::string log;
-  for (int i = 0; i < 8; ++i) {
-    coroptx::job<> unused = take_turns(ex, &log, 'u', 1);
-    EXPECT_TRUE(unused) << "no frame storage left for job " << i;
-  }
-  for (int i = 0; i < 4; ++i)
-    EXPECT_TRUE(ex.spawn(take_turns(ex, &log, 'x', 1)));
-  EXPECT_EQ(ex.run(), coroptx::run_status::all_done);
-  EXPECT_EQ(log, "xxxx");
-}
-
 using tiny_executor = coroptx::static_executor<2, 16, fake_clock>;
 
 coroptx::job<> too_big(tiny_executor &ex, int *ran) {
