@@ -11,6 +11,7 @@
 //
 //   bench_coroutines [--reps N] [--ptxas-logs DIR] [--markdown FILE]
 //                    [--csv FILE]
+#include "cuda_check.h"
 #include "workload_ids.h"
 
 #include <cuda_runtime.h>
@@ -27,15 +28,6 @@
 
 namespace {
 
-#define CHECK_CUDA(call)                                                       \
-  do {                                                                         \
-    cudaError_t err_ = (call);                                                 \
-    if (err_ != cudaSuccess) {                                                 \
-      std::fprintf(stderr, "%s:%d: %s: %s\n", __FILE__, __LINE__, #call,       \
-                   cudaGetErrorString(err_));                                  \
-      std::exit(1);                                                            \
-    }                                                                          \
-  } while (0)
 
 struct variant {
   const char *name;

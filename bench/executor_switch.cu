@@ -27,6 +27,7 @@
 //   clang++-22 -x cuda --cuda-gpu-arch=sm_90 -std=c++20 -O2 \
 //       -fplugin=<build>/lib/CoroPTX.so executor_switch.cu -lcudart
 //   executor_switch [steps per task, default 1000]
+#include "cuda_check.h"
 #include <coroptx/executor.h>
 #include <coroptx/host_control.h>
 
@@ -144,15 +145,6 @@ template <int N> std::vector<variant> variants() {
           {"block", on_executor<block_executor<N>, N>, true}};
 }
 
-#define CHECK_CUDA(call)                                                       \
-  do {                                                                         \
-    cudaError_t err_ = (call);                                                 \
-    if (err_ != cudaSuccess) {                                                 \
-      std::fprintf(stderr, "%s:%d: %s: %s\n", __FILE__, __LINE__, #call,       \
-                   cudaGetErrorString(err_));                                  \
-      std::exit(1);                                                            \
-    }                                                                          \
-  } while (0)
 
 /// The median kernel time of \p runs launches, in ms.
 float time_kernel(kernel_type kernel, int blocks, thread_result *out, int steps,

@@ -40,6 +40,15 @@ struct kernel_table {
   const void *kernels[workload_count] = {};
 };
 
+/// The table of one kernel per workload, given in workload_id order.
+template <class... Kernels> kernel_table make_kernel_table(Kernels... kernels) {
+  static_assert(sizeof...(Kernels) == workload_count, "one kernel per workload");
+  kernel_table table;
+  int next = 0;
+  ((table.kernels[next++] = reinterpret_cast<const void *>(kernels)), ...);
+  return table;
+}
+
 #define BENCH_CONCAT_IMPL(a, b) a##b
 #define BENCH_CONCAT(a, b) BENCH_CONCAT_IMPL(a, b)
 

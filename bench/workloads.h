@@ -128,15 +128,9 @@ __global__ void mostly_suspended(unsigned *out, unsigned seed) {
 /// This variant's kernels, indexed by workload.
 kernel_table BENCH_CONCAT(kernels_, BENCH_VARIANT)() {
   using namespace BENCH_VARIANT;
-  kernel_table table;
-  table.kernels[block_on_loop_id] = reinterpret_cast<const void *>(&block_on_loop);
-  table.kernels[round_robin_1_id] = reinterpret_cast<const void *>(&round_robin<1>);
-  table.kernels[round_robin_4_id] = reinterpret_cast<const void *>(&round_robin<4>);
-  table.kernels[round_robin_16_id] = reinterpret_cast<const void *>(&round_robin<16>);
-  table.kernels[generator_sum_id] = reinterpret_cast<const void *>(&generator_sum);
-  table.kernels[nested_5_id] = reinterpret_cast<const void *>(&nested_5);
-  table.kernels[mostly_suspended_id] = reinterpret_cast<const void *>(&mostly_suspended);
-  return table;
+  return make_kernel_table(&block_on_loop, &round_robin<1>, &round_robin<4>,
+                           &round_robin<16>, &generator_sum, &nested_5,
+                           &mostly_suspended);
 }
 
 } // namespace bench
