@@ -14,6 +14,7 @@
 #include "llvm/IR/DebugInfoMetadata.h"
 #include "llvm/IR/DerivedTypes.h"
 #include "llvm/IR/Function.h"
+#include "llvm/IR/InstIterator.h"
 #include "llvm/IR/Instructions.h"
 #include "llvm/IR/LLVMContext.h"
 #include "llvm/IR/Metadata.h"
@@ -127,4 +128,23 @@ bool coroptx::isGlobalHeapFunction(const CallBase &Call, bool Allocates) {
            Name == "malloc" || Name == "calloc" || Name == "aligned_alloc";
   return Name.starts_with("_ZdlPv") || Name.starts_with("_ZdaPv") ||
          Name == "free";
+}
+
+std::optional<StringRef> coroptx::taggedFrameOwner(const Instruction &I,
+                                                   StringRef Kind) {
+  if (MDNode *Owner = I.getMetadata(Kind))
+    return cast<MDString>(Owner->getOperand(0))->getString();
+  return std::nullopt;
+}
+
+SetVector<StringRef>
+coroptx::coroutinesWithHeapCalls(const Module &M,
+                                 std::initializer_list<StringRef> Kinds) {
+  SetVector<StringRef> Owners;
+  for (const Function &F : M)
+    for (const Instruction &I : instructions(F))
+      for (StringRef Kind : Kinds)
+        if (std::optional<StringRef> Owner = taggedFrameOwner(I, Kind))
+          Owners.insert(*Owner);
+  return Owners;
 }

@@ -19,7 +19,6 @@
 #include "coroptx/Passes/FrameReport.h"
 #include "coroptx/Passes/DeviceModule.h"
 
-#include "llvm/ADT/StringSet.h"
 #include "llvm/Analysis/ValueTracking.h"
 #include "llvm/IR/Instructions.h"
 #include "llvm/IR/Constants.h"
@@ -33,16 +32,6 @@
 
 using namespace llvm;
 using namespace coroptx;
-
-/// Coroutines whose frame still has a tagged heap allocation.
-static StringSet<> coroutinesOnHeap(Module &M) {
-  StringSet<> OnHeap;
-  for (Function &F : M)
-    for (Instruction &I : instructions(F))
-      if (MDNode *Owner = I.getMetadata(FrameAllocMDKind))
-        OnHeap.insert(cast<MDString>(Owner->getOperand(0))->getString());
-  return OnHeap;
-}
 
 /// Where the frames of the coroutine whose resume part is \p Resume live:
 /// every frame starts with a store of \p Resume; the object stored into is a
@@ -81,7 +70,7 @@ PreservedAnalyses FrameReportPass::run(Module &M, ModuleAnalysisManager &) {
        !Handler.isMissedOptRemarkEnabled("coroptx")))
     return PreservedAnalyses::all();
 
-  StringSet<> OnHeap = coroutinesOnHeap(M);
+  SetVector<StringRef> OnHeap = coroutinesWithHeapCalls(M, {FrameAllocMDKind});
   FunctionType *StandInTy = FunctionType::get(Type::getVoidTy(Ctx), false);
   for (const MDNode *Entry : List->operands()) {
     StringRef Name = cast<MDString>(Entry->getOperand(0))->getString();

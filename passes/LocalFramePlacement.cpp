@@ -383,7 +383,10 @@ private:
       return "its address is stored in pieces";
 
     if (auto *Local = dyn_cast<AllocaInst>(At.Object)) {
-      if (!isAccessedOnlyDirectly(*Local))
+      auto [Known, New] = AccessedOnlyDirectly.try_emplace(Local, false);
+      if (New)
+        Known->second = isAccessedOnlyDirectly(*Local);
+      if (!Known->second)
         return "its address is stored in a local whose own address escapes";
       LearnedHeldMemory |=
           LocalHolders[Local].add({localBytesOf(At, *Local), Size, Offset});
@@ -444,6 +447,8 @@ private:
   const DataLayout &DL;
   SmallVector<CallBase *, 4> Allocs;
   DenseMap<const AllocaInst *, Holder> LocalHolders;
+  /// isAccessedOnlyDirectly of each local stored into, asked once.
+  DenseMap<const AllocaInst *, bool> AccessedOnlyDirectly;
   Holder FrameHolder;
   bool LearnedHeldMemory = false;
   DenseMap<const Value *, FrameOffsets> Offsets;
@@ -469,8 +474,7 @@ std::optional<uint64_t> executionsPerCall(BasicBlock &Block, LoopInfo &LI,
 }
 
 StringRef coroutineOf(const CallBase &Alloc) {
-  return cast<MDString>(Alloc.getMetadata(FrameAllocMDKind)->getOperand(0))
-      ->getString();
+  return *taggedFrameOwner(Alloc, FrameAllocMDKind);
 }
 
 /// A frame allocation and the stack it is given.
@@ -521,11 +525,11 @@ SmallVector<CallBase *, 4> frameAllocationsIn(Function &F) {
   return Allocs;
 }
 
-/// Tries every tagged allocation of \p F; true when they were placed. The
-/// names of their coroutines go to \p Placed.
-bool placeFramesOf(Function &F, FunctionAnalysisManager &FAM,
-                   StringSet<> &Placed, bool &InlinedAny) {
-  SmallVector<CallBase *, 4> Allocs = frameAllocationsIn(F);
+/// Tries the tagged allocations \p Allocs of \p F; true when they were
+/// placed. The names of their coroutines go to \p Placed.
+bool placeFramesOf(Function &F, SmallVector<CallBase *, 4> Allocs,
+                   FunctionAnalysisManager &FAM, StringSet<> &Placed,
+                   bool &InlinedAny) {
   OptimizationRemarkEmitter ORE(&F);
   auto Missed = [&](const Twine &Why) {
     for (CallBase *Alloc : Allocs)
@@ -620,32 +624,29 @@ PreservedAnalyses LocalFramePlacementPass::run(Module &M,
   bool Changed = false;
   StringSet<> Placed;
   for (Function &F : M) {
-    if (F.isDeclaration() || frameAllocationsIn(F).empty())
+    SmallVector<CallBase *, 4> Allocs = frameAllocationsIn(F);
+    if (Allocs.empty())
       continue;
     bool Inlined = false;
-    Changed |= placeFramesOf(F, FAM, Placed, Inlined);
-    Changed |= Inlined;
-    FAM.invalidate(F, PreservedAnalyses::none());
+    if (placeFramesOf(F, std::move(Allocs), FAM, Placed, Inlined) || Inlined) {
+      FAM.invalidate(F, PreservedAnalyses::none());
+      Changed = true;
+    }
   }
   if (!Changed)
     return PreservedAnalyses::all();
 
   // A coroutine none of whose frames is left on the heap never frees one:
   // the free in its destroy part would now hit a stack slot.
-  StringSet<> StillOnHeap;
-  for (Function &F : M)
-    for (Instruction &I : instructions(F))
-      if (MDNode *Owner = I.getMetadata(FrameAllocMDKind))
-        StillOnHeap.insert(cast<MDString>(Owner->getOperand(0))->getString());
+  SetVector<StringRef> StillOnHeap = coroutinesWithHeapCalls(M, {FrameAllocMDKind});
   auto IsPlacedEverywhere = [&](StringRef Coroutine) {
     return Placed.contains(Coroutine) && !StillOnHeap.contains(Coroutine);
   };
   // Tagged frees can sit in any function a destroy part was inlined into (a
   // shared dispatcher, say); an untagged one is recognized in the part.
   auto isFreeOfPlacedCoroutine = [&](const CallBase &Call) {
-    MDNode *Tag = Call.getMetadata(FrameFreeMDKind);
-    return Tag &&
-           IsPlacedEverywhere(cast<MDString>(Tag->getOperand(0))->getString());
+    std::optional<StringRef> Owner = taggedFrameOwner(Call, FrameFreeMDKind);
+    return Owner && IsPlacedEverywhere(*Owner);
   };
   for (Function &F : M) {
     // Under -fgpu-rdc another module may hand this one a heap frame of the

@@ -39,23 +39,14 @@ static Function &coroutineForDiagnostic(Module &M, StringRef Name) {
                            GlobalValue::ExternalLinkage, Name, M);
 }
 
-/// Names of the coroutines whose frame still has heap traffic.
-static SetVector<StringRef> coroutinesWithHeapFrames(Module &M) {
-  SetVector<StringRef> Offenders;
-  for (Function &F : M)
-    for (Instruction &I : instructions(F))
-      for (StringRef Kind : {FrameAllocMDKind, FrameFreeMDKind})
-        if (MDNode *Owner = I.getMetadata(Kind))
-          Offenders.insert(cast<MDString>(Owner->getOperand(0))->getString());
-  return Offenders;
-}
-
 PreservedAnalyses LoweringVerifierPass::run(Module &M,
                                             ModuleAnalysisManager &) {
   if (!isDeviceModule(M) || !VerifyLowering)
     return PreservedAnalyses::all();
 
-  SetVector<StringRef> HeapFrames = coroutinesWithHeapFrames(M);
+  // The coroutines whose frame still has heap traffic.
+  SetVector<StringRef> HeapFrames =
+      coroutinesWithHeapCalls(M, {FrameAllocMDKind, FrameFreeMDKind});
   // Every kind of call: an indirect invoke is as indirect as a call.
   SmallVector<std::pair<Function *, CallBase *>, 4> IndirectCalls;
   for (Function &F : M)

@@ -8,6 +8,7 @@
 #ifndef COROPTX_PASSES_DEVICEMODULE_H
 #define COROPTX_PASSES_DEVICEMODULE_H
 
+#include "llvm/ADT/SetVector.h"
 #include "llvm/ADT/StringRef.h"
 
 #include <optional>
@@ -17,6 +18,7 @@
 
 namespace llvm {
 class CallBase;
+class Instruction;
 class Function;
 class Module;
 class Twine;
@@ -32,6 +34,18 @@ inline constexpr llvm::StringLiteral FrameFreeMDKind = "coroptx.frame.free";
 /// Named metadata listing every device coroutine seen before splitting, as
 /// !{!"mangled name", i32 suspend points[, !"coroutines of its recursion"]}.
 inline constexpr llvm::StringLiteral CoroutineListMDName = "coroptx.coroutines";
+
+/// The coroutine whose frame \p I allocates on the heap (\p Kind is
+/// FrameAllocMDKind) or frees (FrameFreeMDKind), by ClosedWorldPass's tag;
+/// none for an untagged instruction.
+std::optional<llvm::StringRef> taggedFrameOwner(const llvm::Instruction &I,
+                                                llvm::StringRef Kind);
+
+/// The coroutines with a tagged heap call of one of \p Kinds left in \p M,
+/// in module order.
+llvm::SetVector<llvm::StringRef>
+coroutinesWithHeapCalls(const llvm::Module &M,
+                        std::initializer_list<llvm::StringRef> Kinds);
 
 /// True for the device side of a CUDA compile: coroptx never touches the host.
 bool isDeviceModule(const llvm::Module &M);
