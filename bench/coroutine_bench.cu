@@ -11,7 +11,7 @@
 //
 //   bench_coroutines [--reps N] [--ptxas-logs DIR] [--markdown FILE]
 //                    [--csv FILE]
-#include "cuda_check.h"
+#include "../examples/cuda_check.h"
 #include "workload_ids.h"
 
 #include <cuda_runtime.h>

@@ -27,7 +27,7 @@
 //   clang++-22 -x cuda --cuda-gpu-arch=sm_90 -std=c++20 -O2 \
 //       -fplugin=<build>/lib/CoroPTX.so executor_switch.cu -lcudart
 //   executor_switch [steps per task, default 1000]
-#include "cuda_check.h"
+#include "../examples/cuda_check.h"
 #include <coroptx/executor.h>
 #include <coroptx/host_control.h>
 

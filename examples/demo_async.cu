@@ -7,6 +7,8 @@
 //       -fplugin=<build>/lib/CoroPTX.so demo_async.cu -lcudart
 #include <coroptx/coroptx.h>
 
+#include "cuda_check.h"
+
 #include <cuda_runtime.h>
 
 #include <cstdio>
@@ -79,16 +81,6 @@ __global__ void demo_async(DemoResult *out, int n, int base) {
   if (i < n)
     out[i] = run_demo(base + i, (i & 1) != 0);
 }
-
-#define CHECK_CUDA(call)                                                       \
-  do {                                                                         \
-    cudaError_t err_ = (call);                                                 \
-    if (err_ != cudaSuccess) {                                                 \
-      std::fprintf(stderr, "%s:%d: %s: %s\n", __FILE__, __LINE__, #call,       \
-                   cudaGetErrorString(err_));                                  \
-      return 1;                                                                \
-    }                                                                          \
-  } while (0)
 
 int main(int argc, char **argv) {
   const int n = argc > 1 ? std::atoi(argv[1]) : 1 << 20;

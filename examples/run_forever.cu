@@ -11,6 +11,8 @@
 #include <coroptx/executor.h>
 #include <coroptx/host_control.h>
 
+#include "cuda_check.h"
+
 #include <cuda_runtime.h>
 
 #include <chrono>
@@ -51,16 +53,6 @@ __global__ void run_forever(control_block *control) {
   control->publish(spawned, jobs);
   ex.run(control->stop_flag());
 }
-
-#define CHECK_CUDA(call)                                                       \
-  do {                                                                         \
-    cudaError_t err_ = (call);                                                 \
-    if (err_ != cudaSuccess) {                                                 \
-      std::fprintf(stderr, "%s:%d: %s: %s\n", __FILE__, __LINE__, #call,       \
-                   cudaGetErrorString(err_));                                  \
-      return 1;                                                                \
-    }                                                                          \
-  } while (0)
 
 int main(int argc, char **argv) {
   const double seconds = argc > 1 ? std::atof(argv[1]) : 3.0;

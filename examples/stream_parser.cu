@@ -25,6 +25,8 @@
 //   stream_parser [threads]      (4 connections per thread; default 8192)
 #include <coroptx/executor.h>
 
+#include "cuda_check.h"
+
 #include <cuda_runtime.h>
 
 #include <chrono>
@@ -246,16 +248,6 @@ static void append_stream(std::vector<unsigned char> &bytes,
           static_cast<unsigned char>(1 + random.below(255));
   }
 }
-
-#define CHECK_CUDA(call)                                                       \
-  do {                                                                         \
-    cudaError_t err_ = (call);                                                 \
-    if (err_ != cudaSuccess) {                                                 \
-      std::fprintf(stderr, "%s:%d: %s: %s\n", __FILE__, __LINE__, #call,       \
-                   cudaGetErrorString(err_));                                  \
-      return 1;                                                                \
-    }                                                                          \
-  } while (0)
 
 int main(int argc, char **argv) {
   const int threads = argc > 1 ? std::atoi(argv[1]) : 8192;

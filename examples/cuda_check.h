@@ -1,7 +1,8 @@
-// CHECK_CUDA for the benchmarks' host code: a failed CUDA call ends the run
-// with the call, its place and CUDA's message.
-#ifndef COROPTX_BENCH_CUDA_CHECK_H
-#define COROPTX_BENCH_CUDA_CHECK_H
+// CHECK_CUDA for the host code of the examples and benchmarks: a failed CUDA
+// call ends the program (exit status 1) with the call, its place and CUDA's
+// message.
+#ifndef COROPTX_EXAMPLES_CUDA_CHECK_H
+#define COROPTX_EXAMPLES_CUDA_CHECK_H
 
 #include <cuda_runtime.h>
 
@@ -18,4 +19,4 @@
     }                                                                          \
   } while (0)
 
-#endif // COROPTX_BENCH_CUDA_CHECK_H
+#endif // COROPTX_EXAMPLES_CUDA_CHECK_H
