@@ -36,6 +36,11 @@ void coroptx::reportLoweringError(Function &Culprit, const Twine &Message) {
       DiagnosticInfoUnsupported(Culprit, "coroptx: " + Message));
 }
 
+void coroptx::reportLoweringWarning(Function &Culprit, const Twine &Message) {
+  Culprit.getContext().diagnose(DiagnosticInfoUnsupported(
+      Culprit, "coroptx: " + Message, DiagnosticLocation(), DS_Warning));
+}
+
 /// True when ClosedWorldPass recorded \p Name as a device coroutine.
 static bool isRecordedCoroutine(const Module &M, StringRef Name) {
   const NamedMDNode *List = M.getNamedMetadata(coroptx::CoroutineListMDName);

@@ -8,11 +8,20 @@
 // An indirect call still here could not be devirtualized (no candidate, or
 // -fgpu-rdc, where the module is not a closed world).
 //
+// It also warns when a shared dispatcher can reach itself: destroying (or
+// resuming) one frame then destroys another through the same dispatcher, the
+// device call graph is recursive, and ptxas gives up sizing the stack. A
+// kernel reaching it runs with cudaLimitStackSize, 1 KiB per thread by
+// default; one whose own frames and locals already take that much is sure to
+// overflow, and is named.
+//
 //===----------------------------------------------------------------------===//
 #include "coroptx/Passes/LoweringVerifier.h"
 #include "coroptx/Passes/DeviceModule.h"
 
+#include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/SetVector.h"
+#include "llvm/IR/Dominators.h"
 #include "llvm/IR/InstIterator.h"
 #include "llvm/IR/Instructions.h"
 #include "llvm/IR/Module.h"
@@ -37,6 +46,152 @@ static Function &coroutineForDiagnostic(Module &M, StringRef Name) {
   return *Function::Create(FunctionType::get(Type::getVoidTy(M.getContext()),
                                              /*isVarArg=*/false),
                            GlobalValue::ExternalLinkage, Name, M);
+}
+
+/// The functions each defined function calls directly.
+using DirectCallees = DenseMap<const Function *, SmallVector<Function *, 4>>;
+
+static DirectCallees collectDirectCallees(Module &M) {
+  DirectCallees Callees;
+  for (Function &F : M)
+    for (Instruction &I : instructions(F))
+      if (auto *Call = dyn_cast<CallBase>(&I))
+        if (Function *Callee = Call->getCalledFunction();
+            Callee && !Callee->isDeclaration())
+          Callees[&F].push_back(Callee);
+  return Callees;
+}
+
+/// True when \p Target can be reached from \p From through direct calls.
+static bool reaches(const DirectCallees &Callees, Function *From,
+                    const Function *Target) {
+  SmallPtrSet<const Function *, 16> Seen;
+  SmallVector<Function *, 16> Work{From};
+  while (!Work.empty()) {
+    Function *F = Work.pop_back_val();
+    if (F == Target)
+      return true;
+    if (!Seen.insert(F).second)
+      continue;
+    if (auto It = Callees.find(F); It != Callees.end())
+      Work.append(It->second.begin(), It->second.end());
+  }
+  return false;
+}
+
+/// The coroutine part whose code \p Call came from, inside a dispatcher: the
+/// dispatcher compares the frame's resume or destroy pointer with every part
+/// it knows, and the comparison that leads to the call names the part.
+static Function *guardingPart(CallBase &Call, const DominatorTree &DT) {
+  BasicBlock *Block = Call.getParent();
+  for (DomTreeNode *Node = DT.getNode(Block)->getIDom(); Node;
+       Node = Node->getIDom()) {
+    auto *Branch = dyn_cast<BranchInst>(Node->getBlock()->getTerminator());
+    if (!Branch || !Branch->isConditional())
+      continue;
+    auto *Compare = dyn_cast<ICmpInst>(Branch->getCondition());
+    if (!Compare || Compare->getPredicate() != ICmpInst::ICMP_EQ)
+      continue;
+    for (Value *Operand : Compare->operands())
+      if (auto *Part = dyn_cast<Function>(Operand->stripPointerCasts()))
+        if (DT.dominates(BasicBlockEdge(Node->getBlock(),
+                                        Branch->getSuccessor(0)),
+                         Block))
+          return Part;
+  }
+  return nullptr;
+}
+
+/// A dispatcher that reaches itself, and the coroutine part (if the guarding
+/// comparison names one) through which it does.
+struct RecursiveDispatcher {
+  Function *Dispatcher;
+  Function *Part;
+};
+
+static SmallVector<RecursiveDispatcher, 2>
+findRecursiveDispatchers(Module &M, const DirectCallees &Callees) {
+  SmallVector<RecursiveDispatcher, 2> Found;
+  for (Function &Dispatcher : M) {
+    if (Dispatcher.isDeclaration() ||
+        !Dispatcher.getName().starts_with("coroptx."))
+      continue;
+    std::optional<DominatorTree> DT;
+    for (Instruction &I : instructions(Dispatcher)) {
+      auto *Call = dyn_cast<CallBase>(&I);
+      Function *Callee = Call ? Call->getCalledFunction() : nullptr;
+      if (!Callee || Callee->isDeclaration() ||
+          !reaches(Callees, Callee, &Dispatcher))
+        continue;
+      if (!DT)
+        DT.emplace(Dispatcher);
+      Found.push_back({&Dispatcher, guardingPart(*Call, *DT)});
+      break;
+    }
+  }
+  return Found;
+}
+
+/// Bytes of the allocas of \p F with a size known at compile time: the
+/// least stack its PTX frame takes.
+static uint64_t staticStackBytes(const Function &F) {
+  const DataLayout &DL = F.getDataLayout();
+  uint64_t Bytes = 0;
+  for (const Instruction &I : instructions(F))
+    if (auto *Alloca = dyn_cast<AllocaInst>(&I))
+      if (std::optional<TypeSize> Size = Alloca->getAllocationSize(DL);
+          Size && !Size->isScalable())
+        Bytes += Size->getFixedValue();
+  return Bytes;
+}
+
+/// The stack a kernel gets when ptxas cannot size it: CUDA's default
+/// cudaLimitStackSize.
+static constexpr uint64_t DefaultStackLimit = 1024;
+
+/// Warns at each kernel that is sure to overflow its stack: it reaches a
+/// dispatcher that reaches itself (destroying or resuming one frame destroys
+/// or resumes another through it), so ptxas cannot size the stack and the
+/// kernel runs with cudaLimitStackSize; and its own allocas, frames placed
+/// there included, already take that much.
+static void warnOfRecursiveDispatch(Module &M) {
+  DirectCallees Callees = collectDirectCallees(M);
+  SmallVector<RecursiveDispatcher, 2> Recursive =
+      findRecursiveDispatchers(M, Callees);
+  if (Recursive.empty())
+    return;
+  for (Function &Kernel : M) {
+    if (Kernel.isDeclaration() || !isKernel(Kernel))
+      continue;
+    const uint64_t Bytes = staticStackBytes(Kernel);
+    if (Bytes < DefaultStackLimit)
+      continue;
+    for (auto [Dispatcher, Part] : Recursive) {
+      if (!reaches(Callees, &Kernel, Dispatcher))
+        continue;
+      std::optional<StringRef> Coro =
+          Part ? owningCoroutineName(*Part) : std::nullopt;
+      const bool Destroys = Dispatcher->getName().contains("destroy");
+      std::string Through =
+          Coro ? (" (a frame of '" + displayName(*Coro) + "' " +
+                  (Destroys ? "destroys" : "resumes") +
+                  " another coroutine from inside its " +
+                  (Destroys ? "destruction" : "resumption") + ")")
+               : std::string();
+      reportLoweringWarning(
+          Kernel,
+          "kernel '" + displayName(Kernel.getName()) + "' keeps " +
+              Twine(Bytes) +
+              " bytes of frames and locals in its stack and reaches the "
+              "recursive coroutine dispatcher '" + Dispatcher->getName() +
+              "'" + Through +
+              ", so ptxas cannot size its stack and it runs with "
+              "cudaLimitStackSize (1024 bytes per thread unless raised), "
+              "which it overflows; end the other coroutine outside that "
+              "call, or raise cudaLimitStackSize with cudaDeviceSetLimit");
+      break;
+    }
+  }
 }
 
 PreservedAnalyses LoweringVerifierPass::run(Module &M,
@@ -89,6 +244,10 @@ PreservedAnalyses LoweringVerifierPass::run(Module &M,
                      "compiled with -fgpu-rdc and is not a closed world)");
   }
 
+  // After an error the compile stops anyway; the warning would only repeat
+  // what a recursion among coroutines already said.
+  if (HeapFrames.empty() && IndirectCalls.empty())
+    warnOfRecursiveDispatch(M);
   return AddedDeclarations ? PreservedAnalyses::none()
                            : PreservedAnalyses::all();
 }

@@ -178,6 +178,7 @@ public:
   COROPTX_HOST_DEVICE join_handle<T, basic_executor> spawn(job<T> work) noexcept {
     if (!work)
       return {};
+    reclaim_detached();
     for (std::uint32_t i = 0; i < Capacity; ++i) {
       slot &s = slots_[i];
       if (s.job)
@@ -205,6 +206,7 @@ public:
     std::uint32_t backoff = min_idle_wait_ns;
     std::uint32_t next = 0;
     for (;;) {
+      reclaim_detached();
       const std::uint64_t now = Clock::now_ns();
       const std::uint32_t decision = group.min(vote(next, now, stop), done_vote);
       if (decision == stop_vote) {
@@ -255,6 +257,7 @@ public:
   COROPTX_HOST_DEVICE void *allocate_frame(std::size_t bytes) noexcept {
     if (bytes > SlotBytes)
       return nullptr;
+    reclaim_detached();
     for (std::size_t i = 0; i < Capacity; ++i)
       if (!storage_taken_[i]) {
         storage_taken_[i] = true;
@@ -355,10 +358,13 @@ private:
     }
   }
 
-  /// Destroys the job of slot \p i, finished or not. Its frame may hold join
-  /// handles to other slots, whose destructors come back here: the slot is
-  /// free before the frame goes. A job that waited for this one wakes up to
-  /// find it gone.
+  /// Destroys the job of slot \p i, finished or not. A job that waited for
+  /// this one wakes up to find it gone. The frame may hold join handles to
+  /// other slots; their destructors only mark those slots (see detach), so
+  /// destroying a frame never destroys another one. That keeps the device
+  /// call graph free of recursion, which lets ptxas size the stack: with a
+  /// recursive destroy the kernel would get the 1 KiB default stack, less
+  /// than an executor's own storage.
   COROPTX_HOST_DEVICE void free_slot(std::uint32_t i) noexcept {
     slot &s = slots_[i];
     if (s.watcher != no_slot)
@@ -420,8 +426,9 @@ private:
     }
   }
 
-  /// The handle is gone: a finished job's slot is free now, a running one's
-  /// as soon as it ends.
+  /// The handle is gone: a running job's slot is freed as soon as it ends,
+  /// a finished one's at the executor's next step (run, spawn, or a frame
+  /// allocation), since a handle may die inside a frame being destroyed.
   COROPTX_HOST_DEVICE void detach(std::uint32_t i,
                                   std::uint32_t generation) noexcept {
     if (!names_job(i, generation))
@@ -429,7 +436,18 @@ private:
     slots_[i].joinable = false;
     slots_[i].watcher = no_slot;
     if (slots_[i].finished)
-      free_slot(i);
+      detached_finished_ = true;
+  }
+
+  /// Frees the slots of finished jobs whose handles are gone.
+  COROPTX_HOST_DEVICE void reclaim_detached() noexcept {
+    // A freed frame may hold handles of more finished jobs: go round again.
+    while (detached_finished_) {
+      detached_finished_ = false;
+      for (std::uint32_t i = 0; i < Capacity; ++i)
+        if (slots_[i].job && slots_[i].finished && !slots_[i].joinable)
+          free_slot(i);
+    }
   }
 
   /// Wakes the job running now when job (\p i, \p generation) ends. One job
@@ -462,6 +480,7 @@ private:
   std::size_t live_ = 0;
   std::uint32_t current_ = 0;
   std::uint32_t finishes_ = 0;
+  bool detached_finished_ = false; // a finished job awaits reclaim_detached
 };
 
 /// Runs up to Capacity jobs on the calling thread alone.

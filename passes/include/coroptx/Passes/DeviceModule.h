@@ -56,6 +56,8 @@ bool isKernel(const llvm::Function &F);
 /// Reports an error that stops the compile, at the source line of \p Culprit.
 /// Under clang that is a clang error at the function's definition.
 void reportLoweringError(llvm::Function &Culprit, const llvm::Twine &Message);
+/// The same as a warning: the lowering holds, but the user should know.
+void reportLoweringWarning(llvm::Function &Culprit, const llvm::Twine &Message);
 
 /// The coroutines on the call-graph cycle of recorded coroutine \p Name, for
 /// a diagnostic; empty when it is not recursive.
