@@ -31,6 +31,7 @@
 #include "coroptx/Passes/DeviceModule.h"
 #include "coroptx/Passes/Devirtualize.h"
 #include "coroptx/Passes/FrameReport.h"
+#include "coroptx/Passes/InPlaceArguments.h"
 #include "coroptx/Passes/LocalFramePlacement.h"
 #include "coroptx/Passes/LoweringVerifier.h"
 #include "coroptx/Passes/TransferLoop.h"
@@ -174,6 +175,7 @@ void coroptx::registerCoroPTXPipeline(PassBuilder &PB, PipelineOptions Options) 
       [&PB, State](ModulePassManager &MPM, OptimizationLevel Level) {
         if (State->BuildingNestedPipeline)
           return;
+        MPM.addPass(InPlaceArgumentsPass());
         MPM.addPass(AwaitedFactoryInliningPass());
         MPM.addPass(ClosedWorldPass(State->Options.RelocatableDeviceCode));
         if (Level != OptimizationLevel::O0)
@@ -244,6 +246,8 @@ void coroptx::registerCoroPTXPassNames(PassBuilder &PB) {
                addIfNamed<DevirtualizePass>(Name, "coroptx-devirtualize",
                                             MPM) ||
                addIfNamed<FrameReportPass>(Name, "coroptx-frame-report", MPM) ||
+               addIfNamed<InPlaceArgumentsPass>(
+                   Name, "coroptx-in-place-arguments", MPM) ||
                addIfNamed<LocalFramePlacementPass>(
                    Name, "coroptx-place-local-frames", MPM) ||
                addIfNamed<LoweringVerifierPass>(Name, "coroptx-verify", MPM);

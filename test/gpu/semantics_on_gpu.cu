@@ -189,6 +189,41 @@ __host__ __device__ long long eager_and_lazy(int i) {
          eager_ran_at_call * 4 + lazy_ran_at_call * 2 + lazy_ran;
 }
 
+// By-value parameters that own something: the callee (a plain function or a
+// coroutine, which moves each parameter into its frame) takes what the
+// parameter owns, and the caller's destruction of its moved-from object must
+// release nothing. clang 22 passes such objects byval on NVPTX, a copy the
+// move never reaches; coroptx passes them in place, as C++ requires.
+struct owning {
+  lifetime_log *log;
+  __host__ __device__ explicit owning(lifetime_log *log) : log(log) {}
+  __host__ __device__ owning(owning &&other) : log(other.log) { other.log = nullptr; }
+  owning(const owning &) = delete;
+  __host__ __device__ ~owning() {
+    if (log)
+      ++log->destroyed;
+  }
+};
+__host__ __device__ __noinline__ int take_ownership(owning taken, int x) {
+  owning mine(static_cast<owning &&>(taken));
+  return x + 1;
+}
+__host__ __device__ task<int> doubled(int x) { co_return 2 * x; }
+__host__ __device__ task<int> hold_across_suspend(owning held, int x) {
+  const int twice = co_await doubled(x); // suspends while the child runs
+  co_return twice + (held.log != nullptr);
+}
+__host__ __device__ long long moved_parameters(int i) {
+  lifetime_log log;
+  int plain = take_ownership(owning(&log), i);
+  const int released_by_call = log.destroyed; // 1: by the callee alone
+  task<int> held = hold_across_suspend(owning(&log), i);
+  const int released_at_start = log.destroyed; // still 1: the frame holds it
+  int awaited = block_on(std::move(held));
+  return plain * 100000LL + awaited * 100 + released_by_call * 10 +
+         released_at_start + log.destroyed * 1000;
+}
+
 int main() {
   if (!gpu_check::have_gpu()) {
     std::printf("semantics_on_gpu: no CUDA device found; skipped\n");
@@ -202,6 +237,7 @@ int main() {
   ok &= gpu_check::compare<large_frame>("large_frame", n);
   ok &= gpu_check::compare<control_flow>("control_flow", n);
   ok &= gpu_check::compare<eager_and_lazy>("eager_and_lazy", n);
+  ok &= gpu_check::compare<moved_parameters>("moved_parameters", n);
   std::printf("semantics_on_gpu: %s\n", ok ? "PASS" : "FAIL");
   return ok ? 0 : 1;
 }
