@@ -209,10 +209,13 @@ struct simulated_clock {
   static void sleep_ns(std::uint32_t ns) { now += ns; }
 };
 
-// Each thread: a parser and a delivery job per connection.
-using gpu_executor = coroptx::warp_executor<2 * connections_per_thread, 256>;
+// Each thread: a parser and a delivery job per connection. On the GPU the
+// parser's frame holds the frames of the tasks it awaits, which takes it
+// past 768 bytes (256 are enough on the CPU); the executor header warns at
+// compile time when a job cannot fit its slots.
+using gpu_executor = coroptx::warp_executor<2 * connections_per_thread, 1024>;
 using cpu_executor =
-    coroptx::warp_executor<2 * connections_per_thread, 256, simulated_clock>;
+    coroptx::warp_executor<2 * connections_per_thread, 1024, simulated_clock>;
 
 __global__ void parse_streams(stream_set streams, summary *out, int threads) {
   const int thread = blockIdx.x * blockDim.x + threadIdx.x;
@@ -257,6 +260,12 @@ int main(int argc, char **argv) {
     std::printf("stream_parser: no CUDA device found; skipped the GPU run\n");
     return 77;
   }
+
+  // A parser destroyed early (not here, but the code is there) destroys the
+  // tasks it awaits through the shared destroy dispatcher, which makes the
+  // call graph recursive: ptxas cannot size the stack, and coroptx warns
+  // that the kernel's 8.5 KiB of executor storage exceeds the 1 KiB default.
+  CHECK_CUDA(cudaDeviceSetLimit(cudaLimitStackSize, 16 * 1024));
 
   std::vector<unsigned char> bytes;
   std::vector<unsigned> offsets{0};

@@ -56,6 +56,18 @@ template <class T = void> class job;
 
 namespace detail {
 
+/// Called, and so warned about at compile time, where a job's frame is
+/// known to be larger than the executor's slots: every spawn of that job
+/// then fails. On the GPU a job's frame also holds the frames of the tasks
+/// it awaits, so it is often larger there than on the CPU.
+[[gnu::noinline, gnu::warning(
+    "coroptx: this job's frame is larger than the executor's SlotBytes, so "
+    "spawning it always fails; raise SlotBytes (on the GPU a job's frame "
+    "also holds the frames of the tasks it awaits)")]] COROPTX_HOST_DEVICE inline void
+job_frame_exceeds_slot() noexcept {
+  asm volatile(""); // a side effect, so that the call stays to be warned of
+}
+
 /// What every job promise shares: the frame from the executor, a lazy
 /// start, and a final suspension that leaves the result for the executor.
 template <class T> class job_promise_base {
@@ -255,8 +267,11 @@ public:
   /// nullptr. (Where the compiler can bound a job's lifetime by its caller,
   /// it places the frame there instead and never calls this.)
   COROPTX_HOST_DEVICE void *allocate_frame(std::size_t bytes) noexcept {
-    if (bytes > SlotBytes)
+    if (bytes > SlotBytes) {
+      if (__builtin_constant_p(bytes))
+        detail::job_frame_exceeds_slot();
       return nullptr;
+    }
     reclaim_detached();
     for (std::size_t i = 0; i < Capacity; ++i)
       if (!storage_taken_[i]) {

@@ -146,15 +146,25 @@ template <class Executor> __host__ __device__ long long gate_opens(int i) {
   return waiter ? waiter.get() : 0;
 }
 
-// joined_values holds five jobs at once.
-using thread_executor = coroptx::static_executor<5, 256>;
-using warp_executor = coroptx::warp_executor<5, 256>;
-using block_executor = coroptx::block_executor<5, 256>;
+// joined_values holds five jobs at once. On the GPU, combine's frame also
+// holds the frames of when_all and when_any (over 256 bytes); the executor
+// header warns at compile time if a job cannot fit.
+using thread_executor = coroptx::static_executor<5, 384>;
+using warp_executor = coroptx::warp_executor<5, 384>;
+using block_executor = coroptx::block_executor<5, 384>;
 
 int main() {
   if (!gpu_check::have_gpu()) {
     std::printf("executors_on_gpu: no CUDA device found; skipped\n");
     return gpu_check::skipped;
+  }
+  // A job destroyed while it awaits when_all destroys when_all's children
+  // through the shared destroy dispatcher: the call graph is recursive,
+  // ptxas cannot size the stack, and coroptx warns that the executors'
+  // storage in the kernel's stack exceeds the 1 KiB default. Raise it.
+  if (cudaDeviceSetLimit(cudaLimitStackSize, 8 * 1024) != cudaSuccess) {
+    std::printf("executors_on_gpu: cannot raise the stack limit\n");
+    return 1;
   }
   const int whole_blocks = 64 * 1024; // a multiple of compare's 128 threads
   const int partial_warp = whole_blocks - 24;
