@@ -613,6 +613,27 @@ bool placeFramesOf(Function &F, SmallVector<CallBase *, 4> Allocs,
   return true;
 }
 
+/// Erases every heap free in \p M when nothing in it allocates from the
+/// heap any more: in a closed world a free can then only get null or a frame
+/// that CoroElide or this pass put on a stack. Such frees stay behind in
+/// resume parts, where dead-argument elimination rebuilt the call and
+/// dropped ClosedWorld's tag; dead on every path, they still put a heap call
+/// in the PTX.
+static bool eraseFreesWithoutAllocations(Module &M) {
+  SmallVector<CallBase *, 4> Frees;
+  for (Function &F : M)
+    for (Instruction &I : instructions(F))
+      if (auto *Call = dyn_cast<CallBase>(&I)) {
+        if (isGlobalHeapFunction(*Call, /*Allocates=*/true))
+          return false;
+        if (isGlobalHeapFunction(*Call, /*Allocates=*/false))
+          Frees.push_back(Call);
+      }
+  for (CallBase *Free : Frees)
+    Free->eraseFromParent();
+  return !Frees.empty();
+}
+
 } // namespace
 
 PreservedAnalyses LocalFramePlacementPass::run(Module &M,
@@ -633,6 +654,8 @@ PreservedAnalyses LocalFramePlacementPass::run(Module &M,
       Changed = true;
     }
   }
+  if (!RelocatableDeviceCode && eraseFreesWithoutAllocations(M))
+    Changed = true;
   if (!Changed)
     return PreservedAnalyses::all();
 

@@ -28,6 +28,7 @@
 #include "coroptx/Passes/AwaitedFactoryInlining.h"
 #include "coroptx/Passes/AwaiterAttributes.h"
 #include "coroptx/Passes/ClosedWorld.h"
+#include "coroptx/Passes/DeadDispatchArms.h"
 #include "coroptx/Passes/DeviceModule.h"
 #include "coroptx/Passes/Devirtualize.h"
 #include "coroptx/Passes/FrameReport.h"
@@ -214,6 +215,7 @@ void coroptx::registerCoroPTXPipeline(PassBuilder &PB, PipelineOptions Options) 
     // but its function pointer calls must still become direct.
     if (Level == OptimizationLevel::O0)
       MPM.addPass(DevirtualizePass(State->Options.RelocatableDeviceCode));
+    MPM.addPass(DeadDispatchArmsPass());
     MPM.addPass(GlobalDCEPass());
     MPM.addPass(LoweringVerifierPass());
   });
@@ -241,6 +243,8 @@ void coroptx::registerCoroPTXPassNames(PassBuilder &PB) {
         return addIfNamed<AwaitedFactoryInliningPass>(
                    Name, "coroptx-inline-awaited-factories", MPM) ||
                addIfNamed<ClosedWorldPass>(Name, "coroptx-closed-world", MPM) ||
+               addIfNamed<DeadDispatchArmsPass>(
+                   Name, "coroptx-dead-dispatch-arms", MPM) ||
                addIfNamed<TransferLoopPass>(Name, "coroptx-transfer-loop",
                                             MPM) ||
                addIfNamed<DevirtualizePass>(Name, "coroptx-devirtualize",

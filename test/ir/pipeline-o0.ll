@@ -1,11 +1,12 @@
-; Purpose: at default<O0> the plugin adds AwaitedFactoryInliningPass and ClosedWorldPass, then (for a device module with a presplit coroutine only) a nested O1 pipeline with the frame report and the devirtualizer, and DevirtualizePass + GlobalDCE + LoweringVerifierPass last, each coroptx pass once.
+; Purpose: at default<O0> the plugin adds InPlaceArgumentsPass, AwaitedFactoryInliningPass and ClosedWorldPass, then (for a device module with a presplit coroutine only) a nested O1 pipeline with the frame report and the devirtualizer, and DevirtualizePass, DeadDispatchArms, GlobalDCE and LoweringVerifierPass last, each coroptx pass once.
 ; RUN: rm -rf %t && split-file %s %t
 ; RUN: %opt-coroptx -passes='default<O0>' -debug-pass-manager -disable-output %t/coro.ll 2>&1 | FileCheck %s --check-prefix=CORO
 ; RUN: %opt-coroptx -passes='default<O0>' -debug-pass-manager -disable-output %t/plain.ll 2>&1 | FileCheck %s --check-prefix=PLAIN
 ; With the coroutine lowered in the nested pipeline, nothing of it is left.
 ; RUN: %opt-coroptx -passes='default<O0>' -S %t/coro.ll | FileCheck %s --check-prefix=IR
 
-; CORO:      Running pass: coroptx::AwaitedFactoryInliningPass on [module]
+; CORO:      Running pass: coroptx::InPlaceArgumentsPass on [module]
+; CORO-NEXT: Running pass: coroptx::AwaitedFactoryInliningPass on [module]
 ; CORO-NEXT: Running pass: coroptx::ClosedWorldPass on [module]
 ; CORO:      Running pass: {{.*}}OptimizeCoroutineModuleAtO0 on [module]
 ; CORO-NOT:  {{coroptx::.* on \[module\]}}
@@ -20,6 +21,7 @@
 ; CORO-NOT:  {{coroptx::.* on \[module\]}}
 ; CORO:      Running pass: CoroConditionalWrapper on [module]
 ; CORO:      Running pass: coroptx::DevirtualizePass on [module]
+; CORO-NEXT: Running pass: coroptx::DeadDispatchArmsPass on [module]
 ; CORO-NEXT: Running pass: GlobalDCEPass on [module]
 ; CORO-NEXT: Running pass: coroptx::LoweringVerifierPass on [module]
 ; CORO-NOT:  {{coroptx::.* on \[module\]}}
@@ -31,6 +33,7 @@
 ; PLAIN-NOT:  Running pass: InlinerPass
 ; PLAIN-NOT:  DevirtualizeAndInline
 ; PLAIN:      Running pass: coroptx::DevirtualizePass on [module]
+; PLAIN-NEXT: Running pass: coroptx::DeadDispatchArmsPass on [module]
 ; PLAIN-NEXT: Running pass: GlobalDCEPass on [module]
 ; PLAIN-NEXT: Running pass: coroptx::LoweringVerifierPass on [module]
 ; PLAIN-NOT:  coroptx::

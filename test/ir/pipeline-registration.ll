@@ -1,11 +1,12 @@
-; Purpose: the plugin puts the coroptx passes into default<O1..O3>: AwaitedFactoryInliningPass and ClosedWorldPass at pipeline start (before CoroEarly), the frame report and the devirtualizer after the coroutines are split (followed by an inliner round only when it made a call direct), and GlobalDCE + LoweringVerifierPass last.
+; Purpose: the plugin puts the coroptx passes into default<O1..O3>: InPlaceArgumentsPass, AwaitedFactoryInliningPass and ClosedWorldPass at pipeline start (before CoroEarly), the frame report and the devirtualizer after the coroutines are split (followed by an inliner round only when it made a call direct), and DeadDispatchArms, GlobalDCE and LoweringVerifierPass last.
 ; RUN: rm -rf %t && split-file %s %t
 ; RUN: %opt-coroptx -passes='default<O1>' -debug-pass-manager -disable-output %t/indirect.ll 2>&1 | FileCheck %s
 ; RUN: %opt-coroptx -passes='default<O2>' -debug-pass-manager -disable-output %t/indirect.ll 2>&1 | FileCheck %s
 ; RUN: %opt-coroptx -passes='default<O3>' -debug-pass-manager -disable-output %t/indirect.ll 2>&1 | FileCheck %s
 ; RUN: %opt-coroptx -passes='default<O2>' -debug-pass-manager -disable-output %t/direct.ll 2>&1 | FileCheck %s --check-prefix=DIRECT
 
-; CHECK:     Running pass: coroptx::AwaitedFactoryInliningPass on [module]
+; CHECK:     Running pass: coroptx::InPlaceArgumentsPass on [module]
+; CHECK-NEXT: Running pass: coroptx::AwaitedFactoryInliningPass on [module]
 ; CHECK-NEXT: Running pass: coroptx::ClosedWorldPass on [module]
 ; CHECK-NOT: {{coroptx::.* on \[module\]}}
 ; CHECK:     Running pass: CoroEarlyPass on [module]
@@ -18,7 +19,8 @@
 ; CHECK:     Running pass: InlinerPass on
 ; CHECK:     Running pass: {{.*}}PlaceFramesAndSimplify on [module]
 ; CHECK-NOT: {{coroptx::.* on \[module\]}}
-; CHECK:     Running pass: GlobalDCEPass on [module]
+; CHECK:     Running pass: coroptx::DeadDispatchArmsPass on [module]
+; CHECK-NEXT: Running pass: GlobalDCEPass on [module]
 ; CHECK-NEXT: Running pass: coroptx::LoweringVerifierPass on [module]
 ; CHECK-NOT: {{coroptx::.* on \[module\]}}
 ; CHECK-NOT: DevirtualizeAndInline
