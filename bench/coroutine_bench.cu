@@ -95,6 +95,31 @@ struct measurement {
 
 using kernel_fn = void (*)(unsigned *, unsigned);
 
+__global__ void empty_kernel(unsigned *, unsigned) {}
+
+/// Median time of an empty kernel on \p blocks x \p threads.
+float launch_floor_ms(int blocks, int threads, int reps) {
+  cudaEvent_t start, stop;
+  CHECK_CUDA(cudaEventCreate(&start));
+  CHECK_CUDA(cudaEventCreate(&stop));
+  std::vector<float> times;
+  for (int r = 0; r <= reps; ++r) { // the first run is a warm-up
+    CHECK_CUDA(cudaEventRecord(start));
+    empty_kernel<<<blocks, threads>>>(nullptr, 0);
+    CHECK_CUDA(cudaEventRecord(stop));
+    CHECK_CUDA(cudaGetLastError());
+    CHECK_CUDA(cudaEventSynchronize(stop));
+    float ms = 0;
+    CHECK_CUDA(cudaEventElapsedTime(&ms, start, stop));
+    if (r > 0)
+      times.push_back(ms);
+  }
+  CHECK_CUDA(cudaEventDestroy(start));
+  CHECK_CUDA(cudaEventDestroy(stop));
+  std::sort(times.begin(), times.end());
+  return times[times.size() / 2];
+}
+
 measurement measure(const variant &v, bench::workload_id workload,
                     unsigned *out, int blocks, int threads, int reps,
                     const std::vector<unsigned> *expected) {
@@ -188,6 +213,10 @@ int main(int argc, char **argv) {
   unsigned *out = nullptr;
   CHECK_CUDA(cudaMalloc(&out, n * sizeof(unsigned)));
 
+  // The floor under every time below: an empty kernel on the same grid.
+  // Kernels near it measure the launch more than the work.
+  const float floor_ms = launch_floor_ms(blocks, threads, reps);
+
   std::ostringstream table, csv;
   table << "| workload | variant | time (ms) | vs hand-written | registers | "
            "stack bytes | spill bytes (st/ld) | occupancy |\n"
@@ -235,6 +264,8 @@ int main(int argc, char **argv) {
     }
     std::fflush(stdout);
   }
+  table << "\nLaunch floor (an empty kernel on the same grid, median): "
+        << floor_ms << " ms.\n";
   std::printf("bench_coroutines on %s: %u threads (%d blocks of %d), %d runs "
               "per variant (median after a warm-up run)\n\n%s\nbench_coroutines: "
               "results %s\n",
