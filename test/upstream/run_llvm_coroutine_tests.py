@@ -80,12 +80,15 @@ NVPTX_TRIPLE = 'target triple = "nvptx64-nvidia-cuda"'
 # The coroptx passes by their registered names (passes/Pipeline.cpp,
 # registerCoroPTXPassNames), in the order the plugin's pipeline runs them.
 CORO_PASSES = ",".join([
+    "coroptx-in-place-arguments",
     "coroptx-inline-awaited-factories",
     "coroptx-closed-world",
     "function(coroptx-awaiter-attributes)",
     "coroptx-frame-report",
     "coroptx-transfer-loop",
     "coroptx-devirtualize",
+    "coroptx-place-local-frames",
+    "coroptx-dead-dispatch-arms",
     "coroptx-verify",
 ])
 
