@@ -149,49 +149,69 @@ static uint64_t staticStackBytes(const Function &F) {
 /// cudaLimitStackSize.
 static constexpr uint64_t DefaultStackLimit = 1024;
 
-/// Warns at each kernel that is sure to overflow its stack: it reaches a
+/// Warns of the kernels sure to overflow their stack: they reach a
 /// dispatcher that reaches itself (destroying or resuming one frame destroys
-/// or resumes another through it), so ptxas cannot size the stack and the
-/// kernel runs with cudaLimitStackSize; and its own allocas, frames placed
-/// there included, already take that much.
+/// or resumes another through it), so ptxas cannot size the stack and they
+/// run with cudaLimitStackSize; and their own allocas, frames placed there
+/// included, already take that much. One warning per module, at the kernel
+/// with the largest stack, counting the others: the fix (raising the limit)
+/// is one call for all of them.
 static void warnOfRecursiveDispatch(Module &M) {
   DirectCallees Callees = collectDirectCallees(M);
   SmallVector<RecursiveDispatcher, 2> Recursive =
       findRecursiveDispatchers(M, Callees);
   if (Recursive.empty())
     return;
+  Function *Largest = nullptr;
+  uint64_t LargestBytes = 0;
+  const RecursiveDispatcher *Reached = nullptr;
+  unsigned Kernels = 0;
   for (Function &Kernel : M) {
     if (Kernel.isDeclaration() || !isKernel(Kernel))
       continue;
     const uint64_t Bytes = staticStackBytes(Kernel);
     if (Bytes < DefaultStackLimit)
       continue;
-    for (auto [Dispatcher, Part] : Recursive) {
-      if (!reaches(Callees, &Kernel, Dispatcher))
-        continue;
-      std::optional<StringRef> Coro =
-          Part ? owningCoroutineName(*Part) : std::nullopt;
-      const bool Destroys = Dispatcher->getName().contains("destroy");
-      std::string Through =
-          Coro ? (" (a frame of '" + displayName(*Coro) + "' " +
-                  (Destroys ? "destroys" : "resumes") +
-                  " another coroutine from inside its " +
-                  (Destroys ? "destruction" : "resumption") + ")")
-               : std::string();
-      reportLoweringWarning(
-          Kernel,
-          "kernel '" + displayName(Kernel.getName()) + "' keeps " +
-              Twine(Bytes) +
-              " bytes of frames and locals in its stack and reaches the "
-              "recursive coroutine dispatcher '" + Dispatcher->getName() +
-              "'" + Through +
-              ", so ptxas cannot size its stack and it runs with "
-              "cudaLimitStackSize (1024 bytes per thread unless raised), "
-              "which it overflows; end the other coroutine outside that "
-              "call, or raise cudaLimitStackSize with cudaDeviceSetLimit");
-      break;
+    const auto *It = find_if(Recursive, [&](const RecursiveDispatcher &R) {
+      return reaches(Callees, &Kernel, R.Dispatcher);
+    });
+    if (It == Recursive.end())
+      continue;
+    ++Kernels;
+    if (Bytes > LargestBytes) {
+      Largest = &Kernel;
+      LargestBytes = Bytes;
+      Reached = It;
     }
   }
+  if (!Largest)
+    return;
+  std::optional<StringRef> Coro =
+      Reached->Part ? owningCoroutineName(*Reached->Part) : std::nullopt;
+  const bool Destroys = Reached->Dispatcher->getName().contains("destroy");
+  std::string Through =
+      Coro ? (" (a frame of '" + displayName(*Coro) + "' " +
+              (Destroys ? "destroys" : "resumes") +
+              " another coroutine from inside its " +
+              (Destroys ? "destruction" : "resumption") + ")")
+           : std::string();
+  std::string Others =
+      Kernels > 2   ? (", as do " + Twine(Kernels - 1) +
+                       " other kernels of this module")
+                          .str()
+      : Kernels > 1 ? std::string(", as does one other kernel of this module")
+                    : std::string();
+  reportLoweringWarning(
+      *Largest,
+      "kernel '" + displayName(Largest->getName()) + "' keeps " +
+          Twine(LargestBytes) +
+          " bytes of frames and locals in its stack and reaches the "
+          "recursive coroutine dispatcher '" + Reached->Dispatcher->getName() +
+          "'" + Through + Others +
+          ", so ptxas cannot size the stack and the kernel runs with "
+          "cudaLimitStackSize (1024 bytes per thread unless raised), which "
+          "it overflows; end the other coroutine outside that call, or raise "
+          "cudaLimitStackSize with cudaDeviceSetLimit");
 }
 
 PreservedAnalyses LoweringVerifierPass::run(Module &M,

@@ -3,14 +3,15 @@
 ; part, inlined into the destroy dispatcher, destroys the frame it owns
 ; through that dispatcher), so ptxas cannot size the stack and the kernel
 ; gets the 1024-byte default, and its own allocas already take 1024 bytes.
-; The warning names the coroutine the guarding comparison names. A kernel
-; with a smaller stack, and a dispatcher that never comes back to itself,
-; stay quiet.
+; The warning names the coroutine the guarding comparison names, comes once
+; per module, at the kernel with the largest stack, and counts the others. A
+; kernel with a smaller stack, and a dispatcher that never comes back to
+; itself, stay quiet.
 ; RUN: rm -rf %t && split-file %s %t
 ; RUN: %opt-coroptx -passes=coroptx-verify -disable-output %t/recursive.ll 2>&1 | FileCheck %s --check-prefix=WARN
 ; RUN: %opt-coroptx -passes=coroptx-verify -disable-output %t/flat.ll 2>&1 | count 0
 
-; WARN: warning: {{.*}}in function big_kernel void (ptr): coroptx: kernel 'big_kernel' keeps 1024 bytes of frames and locals in its stack and reaches the recursive coroutine dispatcher 'coroptx.destroy.dispatch' (a frame of 'holder()' destroys another coroutine from inside its destruction), so ptxas cannot size its stack and it runs with cudaLimitStackSize (1024 bytes per thread unless raised), which it overflows; end the other coroutine outside that call, or raise cudaLimitStackSize with cudaDeviceSetLimit
+; WARN: warning: {{.*}}in function bigger_kernel void (ptr): coroptx: kernel 'bigger_kernel' keeps 2048 bytes of frames and locals in its stack and reaches the recursive coroutine dispatcher 'coroptx.destroy.dispatch' (a frame of 'holder()' destroys another coroutine from inside its destruction), as does one other kernel of this module, so ptxas cannot size the stack and the kernel runs with cudaLimitStackSize (1024 bytes per thread unless raised), which it overflows; end the other coroutine outside that call, or raise cudaLimitStackSize with cudaDeviceSetLimit
 ; WARN-NOT: warning:
 
 ;--- recursive.ll
@@ -48,6 +49,12 @@ done:
 define ptx_kernel void @big_kernel(ptr %h) {
   %frames = alloca [1000 x i8], align 8
   %locals = alloca [3 x i64], align 8
+  call void @coroptx.destroy.dispatch(ptr %h)
+  ret void
+}
+
+define ptx_kernel void @bigger_kernel(ptr %h) {
+  %frames = alloca [2048 x i8], align 8
   call void @coroptx.destroy.dispatch(ptr %h)
   ret void
 }
