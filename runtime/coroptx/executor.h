@@ -203,6 +203,12 @@ public:
       ++live_;
       return join_handle<T, basic_executor>(this, i, s.generation);
     }
+    // No slot, although the frame got storage (the other slots hold jobs
+    // whose frames the compiler placed elsewhere): the frame goes, and its
+    // storage block with it, which the promise's no-op delete cannot do.
+    const std::coroutine_handle<> refused = work.release();
+    refused.destroy();
+    release_storage(refused.address());
     return {};
   }
 

@@ -109,6 +109,23 @@ TEST_F(ExecutorTest, SpawnFailsWhenEverySlotIsTaken) {
   EXPECT_EQ(log, "xxxxz");
 }
 
+coroptx::job<> finishes_at_once(small_executor &) { co_return; }
+
+// On the GPU the compiler may place a job's frame outside the executor's
+// storage, so the slots can all be taken while storage is free. Frames from
+// another executor's storage stand in for those here: a spawn refused for
+// want of a slot must still give its frame's storage block back.
+TEST_F(ExecutorTest, ARefusedSpawnGivesItsStorageBack) {
+  small_executor ex, elsewhere;
+  for (int i = 0; i < 4; ++i)
+    EXPECT_TRUE(ex.spawn(finishes_at_once(elsewhere)));
+  EXPECT_FALSE(ex.spawn(finishes_at_once(ex))); // every slot is taken
+  EXPECT_EQ(ex.run(), coroptx::run_status::all_done);
+  for (int i = 0; i < 4; ++i)
+    EXPECT_TRUE(ex.spawn(finishes_at_once(ex))) << "storage block " << i;
+  EXPECT_EQ(ex.run(), coroptx::run_status::all_done);
+}
+
 using tiny_executor = coroptx::static_executor<2, 16, fake_clock>;
 
 coroptx::job<> too_big(tiny_executor &ex, int *ran) {
