@@ -54,8 +54,10 @@ STATISTIC(NumInPlace, "By-value parameters passed in place instead of byval");
 
 /// True for a C++ destructor, by its Itanium name.
 static bool isDestructor(const Function &F) {
+  // The demangler keeps pointers into the name: it must outlive the calls.
+  const std::string Mangled = F.getName().str();
   ItaniumPartialDemangler Demangler;
-  if (Demangler.partialDemangle(F.getName().str().c_str()) ||
+  if (Demangler.partialDemangle(Mangled.c_str()) ||
       !Demangler.isCtorOrDtor())
     return false;
   size_t Size = 0;
