@@ -97,27 +97,48 @@ using kernel_fn = void (*)(unsigned *, unsigned);
 
 __global__ void empty_kernel(unsigned *, unsigned) {}
 
-/// Median time of an empty kernel on \p blocks x \p threads.
-float launch_floor_ms(int blocks, int threads, int reps) {
-  cudaEvent_t start, stop;
-  CHECK_CUDA(cudaEventCreate(&start));
-  CHECK_CUDA(cudaEventCreate(&stop));
-  std::vector<float> times;
-  for (int r = 0; r <= reps; ++r) { // the first run is a warm-up
-    CHECK_CUDA(cudaEventRecord(start));
-    empty_kernel<<<blocks, threads>>>(nullptr, 0);
-    CHECK_CUDA(cudaEventRecord(stop));
-    CHECK_CUDA(cudaGetLastError());
-    CHECK_CUDA(cudaEventSynchronize(stop));
-    float ms = 0;
-    CHECK_CUDA(cudaEventElapsedTime(&ms, start, stop));
-    if (r > 0)
-      times.push_back(ms);
+/// Times single kernel launches between two events.
+class launch_timer {
+public:
+  launch_timer() {
+    CHECK_CUDA(cudaEventCreate(&start_));
+    CHECK_CUDA(cudaEventCreate(&stop_));
   }
-  CHECK_CUDA(cudaEventDestroy(start));
-  CHECK_CUDA(cudaEventDestroy(stop));
+  launch_timer(const launch_timer &) = delete;
+  ~launch_timer() {
+    cudaEventDestroy(start_);
+    cudaEventDestroy(stop_);
+  }
+
+  /// Milliseconds of one launch of \p kernel on \p blocks x \p threads.
+  float time(kernel_fn kernel, int blocks, int threads, unsigned *out) {
+    CHECK_CUDA(cudaEventRecord(start_));
+    kernel<<<blocks, threads>>>(out, 12345u);
+    CHECK_CUDA(cudaEventRecord(stop_));
+    CHECK_CUDA(cudaGetLastError());
+    CHECK_CUDA(cudaEventSynchronize(stop_));
+    float ms = 0;
+    CHECK_CUDA(cudaEventElapsedTime(&ms, start_, stop_));
+    return ms;
+  }
+
+private:
+  cudaEvent_t start_, stop_;
+};
+
+float median(std::vector<float> times) {
   std::sort(times.begin(), times.end());
   return times[times.size() / 2];
+}
+
+/// Median time of an empty kernel on \p blocks x \p threads.
+float launch_floor_ms(int blocks, int threads, int reps) {
+  launch_timer timer;
+  timer.time(empty_kernel, blocks, threads, nullptr); // warm-up
+  std::vector<float> times;
+  for (int r = 0; r < reps; ++r)
+    times.push_back(timer.time(empty_kernel, blocks, threads, nullptr));
+  return median(std::move(times));
 }
 
 measurement measure(const variant &v, bench::workload_id workload,
@@ -130,21 +151,13 @@ measurement measure(const variant &v, bench::workload_id workload,
   CHECK_CUDA(cudaOccupancyMaxActiveBlocksPerMultiprocessor(&m.blocks_per_sm,
                                                            kernel, threads, 0));
   const unsigned n = blocks * threads;
-  cudaEvent_t start, stop;
-  CHECK_CUDA(cudaEventCreate(&start));
-  CHECK_CUDA(cudaEventCreate(&stop));
+  launch_timer timer;
   std::vector<float> times;
   for (int r = 0; r < reps; ++r) {
     if (v.uses_arena)
       bench::prepare_arena(n);
     CHECK_CUDA(cudaMemset(out, 0xff, n * sizeof(unsigned)));
-    CHECK_CUDA(cudaEventRecord(start));
-    kernel<<<blocks, threads>>>(out, 12345u);
-    CHECK_CUDA(cudaEventRecord(stop));
-    CHECK_CUDA(cudaGetLastError());
-    CHECK_CUDA(cudaEventSynchronize(stop));
-    float ms = 0;
-    CHECK_CUDA(cudaEventElapsedTime(&ms, start, stop));
+    const float ms = timer.time(kernel, blocks, threads, out);
     times.push_back(ms);
     // The first run doubles as warm-up; the slow variants (seconds per run)
     // are timed once more at most.
@@ -153,15 +166,12 @@ measurement measure(const variant &v, bench::workload_id workload,
   }
   if (times.size() > 1)
     times.erase(times.begin()); // warm-up
-  std::sort(times.begin(), times.end());
-  m.median_ms = times[times.size() / 2];
   m.runs = static_cast<int>(times.size());
+  m.median_ms = median(std::move(times));
   std::vector<unsigned> got(n);
   CHECK_CUDA(cudaMemcpy(got.data(), out, n * sizeof(unsigned),
                         cudaMemcpyDeviceToHost));
   m.same = !expected || got == *expected;
-  CHECK_CUDA(cudaEventDestroy(start));
-  CHECK_CUDA(cudaEventDestroy(stop));
   return m;
 }
 
