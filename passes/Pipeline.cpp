@@ -31,6 +31,7 @@
 #include "coroptx/Passes/DeadDispatchArms.h"
 #include "coroptx/Passes/DeviceModule.h"
 #include "coroptx/Passes/Devirtualize.h"
+#include "coroptx/Passes/FrameFlattening.h"
 #include "coroptx/Passes/FrameReport.h"
 #include "coroptx/Passes/InPlaceArguments.h"
 #include "coroptx/Passes/LocalFramePlacement.h"
@@ -114,19 +115,40 @@ struct PlaceFramesAndSimplify : PassInfoMixin<PlaceFramesAndSimplify> {
       : Placement(RelocatableDeviceCode) {}
   PreservedAnalyses run(Module &M, ModuleAnalysisManager &MAM) {
     PreservedAnalyses PA = Placement.run(M, MAM);
-    if (PA.areAllPreserved())
-      return PA;
-    MAM.invalidate(M, PA);
+    if (!PA.areAllPreserved()) {
+      MAM.invalidate(M, PA);
+      runOnEveryFunction(M, MAM, simplification());
+    }
+    // Placed frames, and those CoroElide put in their callers, become SSA
+    // values where their handles stay in the function.
+    FunctionPassManager Flatten;
+    Flatten.addPass(FrameFlatteningPass());
+    PreservedAnalyses Flattened = runOnEveryFunction(M, MAM, std::move(Flatten));
+    if (!Flattened.areAllPreserved()) {
+      runOnEveryFunction(M, MAM, simplification());
+      PA = PreservedAnalyses::none();
+    }
+    return PA;
+  }
+
+  static FunctionPassManager simplification() {
     FunctionPassManager Simplify;
     Simplify.addPass(SROAPass(SROAOptions::ModifyCFG));
     Simplify.addPass(EarlyCSEPass(/*UseMemorySSA=*/true));
     Simplify.addPass(InstCombinePass());
     Simplify.addPass(SimplifyCFGPass());
+    // What the first round leaves of a frame (a state byte stored on one
+    // path) is promotable once the CFG is simple.
+    Simplify.addPass(SROAPass(SROAOptions::ModifyCFG));
+    return Simplify;
+  }
+
+  static PreservedAnalyses runOnEveryFunction(Module &M,
+                                              ModuleAnalysisManager &MAM,
+                                              FunctionPassManager Passes) {
     ModulePassManager OnEveryFunction;
-    OnEveryFunction.addPass(
-        createModuleToFunctionPassAdaptor(std::move(Simplify)));
-    OnEveryFunction.run(M, MAM);
-    return PreservedAnalyses::none();
+    OnEveryFunction.addPass(createModuleToFunctionPassAdaptor(std::move(Passes)));
+    return OnEveryFunction.run(M, MAM);
   }
   static bool isRequired() { return true; }
 
@@ -235,7 +257,9 @@ void coroptx::registerCoroPTXPassNames(PassBuilder &PB) {
       [](StringRef Name, FunctionPassManager &FPM,
          ArrayRef<PassBuilder::PipelineElement>) {
         return addIfNamed<AwaiterAttributesPass>(
-            Name, "coroptx-awaiter-attributes", FPM);
+                   Name, "coroptx-awaiter-attributes", FPM) ||
+               addIfNamed<FrameFlatteningPass>(Name, "coroptx-flatten-frames",
+                                               FPM);
       });
   PB.registerPipelineParsingCallback(
       [](StringRef Name, ModulePassManager &MPM,

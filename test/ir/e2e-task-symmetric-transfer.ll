@@ -14,26 +14,36 @@
 ; The -O0 run gives every function clang's -O0 attributes (noinline optnone).
 ; RUN: sed -e 's/"target-cpu"="sm_90"/noinline optnone "target-cpu"="sm_90"/' %s \
 ; RUN:   | %opt-coroptx -passes='default<O0>' -S -o %t.o0.ll
-; RUN: FileCheck %s < %t.o0.ll
+; RUN: FileCheck %s --check-prefix=O0 < %t.o0.ll
 ; RUN: FileCheck %s --check-prefix=CLEAN < %t.o0.ll
 
-; Both frames live in one alloca of the kernel, and the transfers run in the
-; transfer loop, inlined into the kernel: a handle phi, a load of its resume
-; slot and compares against the module's resume functions. No indirect call.
+; Both frames are placed in the kernel, and the transfers run in the transfer
+; loop, inlined into the kernel: compares of the resume slot against the
+; module's resume functions. No indirect call.
 ; CHECK-LABEL: define dso_local ptx_kernel void @_Z1kPiii(
-; CHECK-NEXT:  entry:
-; CHECK-NEXT:    [[FRAME:%.*]] = alloca [{{[0-9]+}} x i8], align 8
-; CHECK-NEXT:    store ptr @_Z7add_dblii.resume, ptr [[FRAME]], align 8
+; The placed frames became SSA values (FrameFlattening): no stack object,
+; no load, and the transfer loop's resume slot is a phi of parts.
+; CHECK-NOT:     {{alloca|load }}
 ; CHECK-NOT:     call {{[^@(]*}}%
-; CHECK:       [[DISPATCH:dispatch[.0-9a-z]*]]:
-; CHECK-NEXT:    [[HANDLE:%.*]] = phi ptr
-; CHECK-NEXT:    [[FN:%.*]] = load ptr, ptr [[HANDLE]], align 8
-; CHECK-NEXT:    icmp eq ptr [[FN]], @_Z3dbli.resume
-; CHECK-NOT:     call {{[^@(]*}}%
-; CHECK:         icmp eq ptr [[FN]], @_Z7add_dblii.resume
-; CHECK-NOT:     call {{[^@(]*}}%
+; CHECK:       {{dispatch[.0-9a-z]*}}:
+; CHECK:         phi ptr [ @_Z7add_dblii.resume, %entry ]
+; CHECK-NOT:     {{alloca|load }}
+; CHECK:         icmp eq ptr {{%.*}}, @_Z3dbli.resume
+; CHECK-NOT:     {{alloca|load |call [^@(]*%}}
+; CHECK:         icmp eq ptr {{%.*}}, @_Z7add_dblii.resume
+; CHECK-NOT:     {{alloca|load |call [^@(]*%}}
 ; CHECK:         ret void
 ; CHECK-NEXT:  }
+
+; At -O0 (the nested O1 pipeline) the destroy dispatch stays a call that takes
+; a handle, so the frames stay in one alloca of the kernel.
+; O0-LABEL: define dso_local ptx_kernel void @_Z1kPiii(
+; O0-NEXT:  entry:
+; O0-NEXT:    [[FRAME:%.*]] = alloca [{{[0-9]+}} x i8], align 8
+; O0-NEXT:    store ptr @_Z7add_dblii.resume, ptr [[FRAME]], align 8
+; O0-NOT:     call {{[^@(]*}}%
+; O0:         ret void
+; O0-NEXT:  }
 
 ; No ramp is left, and nothing of the heap.
 ; CLEAN-NOT: define {{.*}}@_Z3dbli(

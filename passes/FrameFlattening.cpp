@@ -1,0 +1,844 @@
+//===- FrameFlattening.cpp - Frames whose handles never leave -------------===//
+//
+// Once LocalFramePlacement has put a kernel's coroutine frames into one stack
+// object and the resume parts are inlined into the transfer loop, the frames
+// are still memory: the loop's current handle is a phi of pointers into the
+// object, and a child's frame holds its parent's address. SROA gives up on an
+// object whose address is stored or merged, so ptxas sees local-memory loads
+// and stores where the hand-written state machine has registers.
+//
+// This pass gives every such pointer (a "handle") a small integer code: 0 for
+// null, 1 + k for byte k of the object, and one code per pointer constant
+// (the no-op frame) past the end. Handles stored in the object are stored as
+// codes; merges of handles become merges of codes; a load or store through a
+// handle becomes one access per byte offset the handle can hold, at constant
+// offsets, picked by compares of the code. What is left is an object accessed
+// only at constant offsets, which SROA splits into SSA values.
+//
+// The analysis is a flow-insensitive fixpoint over the function: which codes
+// each handle may hold, and which pointer slots of the object hold handles.
+// Anything it cannot see through (a handle passed to a call, stored outside
+// the object, compared by order, indexed by a variable) leaves the object as
+// it is; the pass never guesses.
+//
+//===----------------------------------------------------------------------===//
+#include "coroptx/Passes/FrameFlattening.h"
+#include "coroptx/Passes/DeviceModule.h"
+
+#include "llvm/ADT/MapVector.h"
+#include "llvm/ADT/PostOrderIterator.h"
+#include "llvm/ADT/SetVector.h"
+#include "llvm/ADT/Statistic.h"
+#include "llvm/Analysis/ConstantFolding.h"
+#include "llvm/Analysis/OptimizationRemarkEmitter.h"
+#include "llvm/Analysis/ValueTracking.h"
+#include "llvm/IR/Constants.h"
+#include "llvm/IR/Dominators.h"
+#include "llvm/IR/IRBuilder.h"
+#include "llvm/IR/InstIterator.h"
+#include "llvm/IR/Instructions.h"
+#include "llvm/IR/IntrinsicInst.h"
+#include "llvm/IR/Module.h"
+#include "llvm/Transforms/Utils/Local.h"
+
+#include <map>
+
+#define DEBUG_TYPE "coroptx-flatten-frames"
+
+using namespace llvm;
+using namespace coroptx;
+
+STATISTIC(NumFlattenedObjects, "Stack objects whose handles became codes");
+STATISTIC(NumRewrittenAccesses, "Accesses through handles at fixed offsets");
+
+namespace {
+
+/// The codes one handle may hold.
+using CodeSet = SmallSetVector<int64_t, 8>;
+
+/// Beyond this many targets an access costs more as compares than as memory.
+constexpr unsigned MaxTargetsPerHandle = 32;
+
+/// A pointer slot of the object: 8 bytes at one offset.
+struct PointerSlot {
+  bool HoldsHandles = false; ///< Some store puts a handle here.
+  bool HoldsOther = false;   ///< Some store puts a pointer from elsewhere here.
+  CodeSet Contents;          ///< What the stores put here, as codes.
+};
+
+class HandleWeb {
+public:
+  HandleWeb(AllocaInst &Object, uint64_t Size, const DominatorTree &DT)
+      : Object(Object), F(*Object.getFunction()), Size(Size), DT(DT),
+        DL(F.getDataLayout()) {}
+
+  /// Finds every handle into the object; false where one escapes the
+  /// analysis or nothing is there to flatten.
+  bool analyze();
+  void rewrite();
+  /// Why analyze() gave up, and where.
+  StringRef reason() const { return Reason; }
+  const Instruction *culprit() const { return Culprit; }
+
+private:
+  int64_t objectCode(int64_t Offset) const { return Offset + 1; }
+  bool isObjectCode(int64_t Code) const {
+    return Code >= 1 && Code <= static_cast<int64_t>(Size) + 1;
+  }
+  int64_t offsetOf(int64_t Code) const { return Code - 1; }
+  int64_t constantCode(Constant *C) { return constantCode({C, 0}); }
+  /// A pointer constant as the analysis sees it: a root constant as the
+  /// code found it, and a byte offset from there.
+  using ConstantTarget = std::pair<Constant *, int64_t>;
+  int64_t constantCode(ConstantTarget Target);
+  const ConstantTarget &constantTarget(int64_t Code) const {
+    return Constants[Code - static_cast<int64_t>(Size) - 2];
+  }
+  Constant *constantOf(int64_t Code) const;
+  /// The bytes of the global a constant root points to the start of.
+  std::optional<uint64_t> rootBytes(Constant *Root) const;
+  std::optional<int64_t> moveCode(int64_t Code, int64_t Delta);
+
+  /// The targets of an access of \p Accessed through a handle with \p Codes:
+  /// null and the offsets where it would not fit are never accessed.
+  CodeSet accessedTargets(const CodeSet &Codes, Type *Accessed) const;
+  bool explain(StringRef Why, const Instruction *At = nullptr) {
+    if (Reason.empty()) {
+      Reason = Why;
+      Culprit = At;
+    }
+    return false;
+  }
+  /// The codes \p Pointer may hold at \p At: the dispatch tests that
+  /// dominate \p At rule out frames whose resume slot never held the part.
+  CodeSet targetsAt(Value *Pointer, const Instruction &At);
+  bool mayHoldPart(int64_t Frame, Constant *Part);
+  void findResumeTests();
+  bool isHandle(const Value *V) const {
+    return Handles.contains(const_cast<Value *>(V));
+  }
+  /// The handle \p V stores: itself, or the handle behind a ptrtoint.
+  Value *storedHandle(Value *V) const;
+  bool mergeInto(Value *V, const CodeSet &Codes, bool &Changed);
+  bool transfer(Instruction &I, bool &Changed);
+  bool transferLoad(LoadInst &Load, bool &Changed);
+  bool transferStore(StoreInst &Store, bool &Changed);
+  bool transferMerge(Instruction &Merge, ArrayRef<Value *> Incoming,
+                     bool &Changed);
+  bool usesAreUnderstood();
+  bool slotsAreConsistent();
+
+  Value *codeOf(Value *V);
+  Value *objectByte(IRBuilder<> &B, int64_t Offset);
+  Align alignAt(int64_t Offset, Align Claimed) const;
+  /// \p Accessed, or the integer of its store size where it has bits to
+  /// spare (the i2 of a suspend index): SROA only promotes whole bytes.
+  Type *wholeBytes(Type *Accessed) const;
+  void rewriteLoad(LoadInst &Load);
+  void rewriteStore(StoreInst &Store);
+
+  AllocaInst &Object;
+  Function &F;
+  uint64_t Size;
+  const DominatorTree &DT;
+  const DataLayout &DL;
+  MapVector<Value *, CodeSet> Handles;
+  std::map<int64_t, PointerSlot> Slots;
+  DenseMap<ConstantTarget, int64_t> ConstantCodes;
+  SmallVector<ConstantTarget, 4> Constants;
+  DenseMap<Value *, Value *> Codes;
+  SmallVector<Instruction *, 32> Replaced;
+  /// Where a dispatch found a frame's resume slot equal to a part.
+  struct ResumeTest {
+    Value *Frame;
+    Constant *Part;
+    BasicBlock *Region; ///< Every block it dominates has the test passed.
+  };
+  SmallVector<ResumeTest, 8> ResumeTests;
+  /// Bytes of the object written by stores that are not pointers.
+  SmallVector<std::pair<int64_t, int64_t>, 16> OtherStores;
+  StringRef Reason;
+  const Instruction *Culprit = nullptr;
+};
+
+} // namespace
+
+int64_t HandleWeb::constantCode(ConstantTarget Target) {
+  if (Target.second == 0 &&
+      (Target.first->isNullValue() || isa<UndefValue>(Target.first)))
+    return 0;
+  auto [It, Inserted] = ConstantCodes.try_emplace(
+      Target, static_cast<int64_t>(Size) + 2 + Constants.size());
+  if (Inserted)
+    Constants.push_back(Target);
+  return It->second;
+}
+
+Constant *HandleWeb::constantOf(int64_t Code) const {
+  auto [Root, Offset] = constantTarget(Code);
+  if (Offset == 0)
+    return Root;
+  Type *Index = DL.getIndexType(Root->getType());
+  return ConstantExpr::getGetElementPtr(Type::getInt8Ty(F.getContext()), Root,
+                                        ConstantInt::get(Index, Offset));
+}
+
+std::optional<uint64_t> HandleWeb::rootBytes(Constant *Root) const {
+  if (auto *Global = dyn_cast<GlobalVariable>(Root->stripPointerCasts()))
+    return DL.getTypeAllocSize(Global->getValueType());
+  return std::nullopt;
+}
+
+std::optional<int64_t> HandleWeb::moveCode(int64_t Code, int64_t Delta) {
+  if (isObjectCode(Code)) {
+    int64_t Offset = offsetOf(Code) + Delta;
+    if (Offset < 0 || Offset > static_cast<int64_t>(Size))
+      return std::nullopt;
+    return objectCode(Offset);
+  }
+  if (Code == 0)
+    return Delta == 0 ? std::optional<int64_t>(0) : std::nullopt;
+  auto [Root, Offset] = constantTarget(Code);
+  int64_t Moved = Offset + Delta;
+  std::optional<uint64_t> Bytes = rootBytes(Root);
+  if (Bytes && (Moved < 0 || Moved > static_cast<int64_t>(*Bytes)))
+    return std::nullopt;
+  return constantCode({Root, Moved});
+}
+
+CodeSet HandleWeb::accessedTargets(const CodeSet &Codes, Type *Accessed) const {
+  uint64_t Bytes = DL.getTypeStoreSize(Accessed);
+  CodeSet Targets;
+  for (int64_t Code : Codes) {
+    if (Code == 0)
+      continue;
+    if (isObjectCode(Code)) {
+      if (offsetOf(Code) + Bytes <= Size)
+        Targets.insert(Code);
+      continue;
+    }
+    // A constant frame: an access past its end never runs either.
+    auto [Root, Offset] = constantTarget(Code);
+    std::optional<uint64_t> RootBytes = rootBytes(Root);
+    if (RootBytes && (Offset < 0 || Offset + Bytes > *RootBytes))
+      continue;
+    Targets.insert(Code);
+  }
+  return Targets;
+}
+
+Value *HandleWeb::storedHandle(Value *V) const {
+  if (isHandle(V))
+    return V;
+  if (auto *Cast = dyn_cast<PtrToIntInst>(V); Cast && isHandle(Cast->getOperand(0)))
+    return Cast->getOperand(0);
+  return nullptr;
+}
+
+bool HandleWeb::mergeInto(Value *V, const CodeSet &Codes, bool &Changed) {
+  CodeSet &Into = Handles[V];
+  size_t Before = Into.size();
+  Into.insert_range(Codes);
+  if (Into.size() != Before || (Before == 0 && !Codes.empty()))
+    Changed = true;
+  if (Into.size() > MaxTargetsPerHandle) {
+    return explain("a handle has too many targets");
+  }
+  return true;
+}
+
+bool HandleWeb::transferMerge(Instruction &Merge, ArrayRef<Value *> Incoming,
+                              bool &Changed) {
+  if (!Merge.getType()->isPointerTy())
+    return true;
+  if (!isHandle(&Merge) && none_of(Incoming, [&](Value *V) { return isHandle(V); }))
+    return true;
+  if (!isHandle(&Merge))
+    Changed = true;
+  CodeSet Codes;
+  for (Value *V : Incoming) {
+    if (auto It = Handles.find(V); It != Handles.end()) {
+      Codes.insert_range(It->second);
+    } else if (auto *C = dyn_cast<Constant>(V)) {
+      Codes.insert(constantCode(C));
+    } else if (auto *Load = dyn_cast<LoadInst>(V);
+               Load && isHandle(Load->getPointerOperand())) {
+      // A pointer loaded from the object meets a handle: its slots hold
+      // handles too, and the load becomes one at the next round.
+      for (int64_t Target : targetsAt(Load->getPointerOperand(), *Load))
+        if (isObjectCode(Target)) {
+          PointerSlot &Slot = Slots[offsetOf(Target)];
+          Changed |= !Slot.HoldsHandles;
+          Slot.HoldsHandles = true;
+        }
+    } else if (!isa<GetElementPtrInst, PHINode, SelectInst>(V)) {
+      // Those may still turn out to be handles at a later round; the
+      // final check sees whether they did.
+      return explain("a pointer from elsewhere meets a handle", &Merge);
+    }
+  }
+  return mergeInto(&Merge, Codes, Changed);
+}
+
+bool HandleWeb::transferLoad(LoadInst &Load, bool &Changed) {
+  auto Address = Handles.find(Load.getPointerOperand());
+  if (Address == Handles.end())
+    return true;
+  if (!Load.isSimple())
+    return explain("a load of a handle is not simple");
+  CodeSet Targets =
+      accessedTargets(targetsAt(Address->first, Load), Load.getType());
+  bool ReadsHandleSlot = any_of(Targets, [&](int64_t Target) {
+    auto Slot = Slots.find(offsetOf(Target));
+    return isObjectCode(Target) && Slot != Slots.end() &&
+           Slot->second.HoldsHandles;
+  });
+  if (!Load.getType()->isPointerTy() || (!ReadsHandleSlot && !isHandle(&Load))) {
+    // A data load. Picking its value by compares loads every target first,
+    // so a constant target must fold or be the only one.
+    bool Speculable =
+        Targets.size() == 1 || none_of(Targets, [&](int64_t Target) {
+          return !isObjectCode(Target) &&
+                 !ConstantFoldLoadFromConstPtr(constantOf(Target),
+                                               Load.getType(), DL);
+        });
+    return Speculable || explain("a load may read global memory", &Load);
+  }
+  CodeSet Codes;
+  for (int64_t Target : Targets) {
+    if (Target == 0)
+      continue; // A load through null never runs.
+    if (isObjectCode(Target)) {
+      PointerSlot &Slot = Slots[offsetOf(Target)];
+      Changed |= !Slot.HoldsHandles;
+      Slot.HoldsHandles = true;
+      Codes.insert_range(Slot.Contents);
+      continue;
+    }
+    // A constant frame (the no-op coroutine's) has a known initializer.
+    Constant *Folded =
+        ConstantFoldLoadFromConstPtr(constantOf(Target), Load.getType(), DL);
+    if (!Folded)
+      return explain("a constant frame field does not fold");
+    Codes.insert(constantCode(Folded));
+  }
+  return mergeInto(&Load, Codes, Changed);
+}
+
+bool HandleWeb::transferStore(StoreInst &Store, bool &Changed) {
+  Value *Stored = Store.getValueOperand();
+  Value *Handle = storedHandle(Stored);
+  auto Address = Handles.find(Store.getPointerOperand());
+  if (Address == Handles.end())
+    return true; // A handle stored elsewhere escapes: usesAreUnderstood().
+  if (!Store.isSimple())
+    return explain("a store through a handle is not simple");
+  CodeSet Targets =
+      accessedTargets(targetsAt(Address->first, Store), Stored->getType());
+  for (int64_t Target : Targets) {
+    if (Target == 0)
+      continue; // A store through null never runs.
+    if (!isObjectCode(Target)) {
+      // Only a constant frame can be a target here, and a store to
+      // constant memory never runs either; anything else is not ours.
+      auto *Global = dyn_cast<GlobalVariable>(
+          getUnderlyingObject(constantOf(Target)));
+      if (!Global || !Global->isConstant())
+        return explain("a store through a handle may write global memory",
+                       &Store);
+      continue;
+    }
+    int64_t Offset = offsetOf(Target);
+    if (Handle) {
+      PointerSlot &Slot = Slots[Offset];
+      Changed |= !Slot.HoldsHandles;
+      Slot.HoldsHandles = true;
+      size_t Before = Slot.Contents.size();
+      Slot.Contents.insert_range(Handles.lookup(Handle));
+      Changed |= Slot.Contents.size() != Before;
+    } else if (!Stored->getType()->isPointerTy()) {
+      std::pair<int64_t, int64_t> Bytes(
+          Offset, Offset + DL.getTypeStoreSize(Stored->getType()));
+      if (!is_contained(OtherStores, Bytes)) {
+        OtherStores.push_back(Bytes);
+        Changed = true;
+      }
+    } else {
+      PointerSlot &Slot = Slots[Offset];
+      if (auto *C = dyn_cast<Constant>(Stored)) {
+        Changed |= Slot.Contents.insert(constantCode(C));
+      } else {
+        Changed |= !Slot.HoldsOther;
+        Slot.HoldsOther = true;
+      }
+    }
+  }
+  return true;
+}
+
+bool HandleWeb::transfer(Instruction &I, bool &Changed) {
+  if (auto *GEP = dyn_cast<GetElementPtrInst>(&I)) {
+    if (!isHandle(GEP->getPointerOperand()))
+      return true;
+    APInt Delta(DL.getIndexTypeSizeInBits(GEP->getType()), 0);
+    if (!GEP->accumulateConstantOffset(DL, Delta))
+      return explain("a handle is moved by a variable offset");
+    CodeSet Moved;
+    for (int64_t Code : targetsAt(GEP->getPointerOperand(), *GEP)) {
+      // The analysis does not know which frame a path holds, so some codes
+      // land outside the object: an inbounds step there is poison, and a
+      // path that takes it never runs.
+      // The same holds for an inbounds step away from null.
+      std::optional<int64_t> To = moveCode(Code, Delta.getSExtValue());
+      if (To)
+        Moved.insert(*To);
+      else if (!GEP->isInBounds())
+        return explain("a handle leaves the object", GEP);
+    }
+    return mergeInto(GEP, Moved, Changed);
+  }
+  if (auto *Phi = dyn_cast<PHINode>(&I)) {
+    SmallVector<Value *, 4> Incoming(Phi->incoming_values());
+    return transferMerge(I, Incoming, Changed);
+  }
+  if (auto *Select = dyn_cast<SelectInst>(&I))
+    return transferMerge(I, {Select->getTrueValue(), Select->getFalseValue()},
+                         Changed);
+  if (auto *Load = dyn_cast<LoadInst>(&I))
+    return transferLoad(*Load, Changed);
+  if (auto *Store = dyn_cast<StoreInst>(&I))
+    return transferStore(*Store, Changed);
+  return true;
+}
+
+bool HandleWeb::usesAreUnderstood() {
+  for (const auto &[Handle, Targets] : Handles) {
+    for (const Use &U : Handle->uses()) {
+      auto *User = cast<Instruction>(U.getUser());
+      if (isa<GetElementPtrInst>(User) && U.getOperandNo() == 0)
+        continue;
+      if (isa<PHINode, SelectInst>(User) && isHandle(User)) {
+        auto IsCoded = [&](Value *V) {
+          return isHandle(V) || isa<Constant>(V);
+        };
+        bool AllCoded =
+            isa<PHINode>(User)
+                ? all_of(cast<PHINode>(User)->incoming_values(), IsCoded)
+                : IsCoded(cast<SelectInst>(User)->getTrueValue()) &&
+                      IsCoded(cast<SelectInst>(User)->getFalseValue());
+        if (AllCoded)
+          continue;
+        return explain("a pointer from elsewhere meets a handle", User);
+      }
+      if (isa<LoadInst>(User))
+        continue;
+      if (auto *Store = dyn_cast<StoreInst>(User)) {
+        if (U.getOperandNo() == Store->getPointerOperandIndex() ||
+            isHandle(Store->getPointerOperand()))
+          continue;
+        return explain("a handle is stored outside the object", User);
+      }
+      if (auto *Compare = dyn_cast<ICmpInst>(User)) {
+        Value *Other = Compare->getOperand(1 - U.getOperandNo());
+        if (Compare->isEquality() && (isHandle(Other) || isa<Constant>(Other)))
+          continue;
+        return explain("a handle is compared by order", User);
+      }
+      if (auto *Cast = dyn_cast<PtrToIntInst>(User)) {
+        bool OnlyStoredInObject = all_of(Cast->uses(), [&](const Use &CastUse) {
+          auto *Store = dyn_cast<StoreInst>(CastUse.getUser());
+          return Store && CastUse.getOperandNo() == 0 &&
+                 isHandle(Store->getPointerOperand());
+        });
+        if (OnlyStoredInObject &&
+            DL.getTypeStoreSize(Cast->getType()) == 8)
+          continue;
+        return explain("a handle address is used as an integer", User);
+      }
+      if (auto *Intrinsic = dyn_cast<IntrinsicInst>(User);
+          Intrinsic && Intrinsic->isLifetimeStartOrEnd())
+        continue;
+      return explain("a handle is passed on", User);
+    }
+  }
+  return true;
+}
+
+bool HandleWeb::slotsAreConsistent() {
+  // A slot that holds handles holds codes after the rewrite: every access
+  // that touches its bytes must be a whole pointer-sized load or store.
+  for (const auto &[Handle, Targets] : Handles) {
+    for (const User *U : Handle->users()) {
+      Type *Accessed = nullptr;
+      const Value *Stored = nullptr;
+      if (auto *Load = dyn_cast<LoadInst>(U); Load && Load->getPointerOperand() == Handle)
+        Accessed = Load->getType();
+      else if (auto *Store = dyn_cast<StoreInst>(U);
+               Store && Store->getPointerOperand() == Handle) {
+        Accessed = Store->getValueOperand()->getType();
+        Stored = Store->getValueOperand();
+      }
+      if (!Accessed)
+        continue;
+      int64_t Bytes = DL.getTypeStoreSize(Accessed);
+      for (int64_t Target :
+           accessedTargets(targetsAt(Handle, *cast<Instruction>(U)), Accessed)) {
+        if (!isObjectCode(Target))
+          continue;
+        int64_t Begin = offsetOf(Target), End = Begin + Bytes;
+        for (const auto &[SlotOffset, Slot] : Slots) {
+          if (!Slot.HoldsHandles || SlotOffset >= End || SlotOffset + 8 <= Begin)
+            continue;
+          if (Slot.HoldsOther || Begin != SlotOffset || Bytes != 8)
+            return explain("a handle slot is accessed in part",
+                           cast<Instruction>(U));
+          if (Accessed->isPointerTy())
+            continue;
+          // An integer store of a handle's address, or of zero (null).
+          auto *Constant = dyn_cast_or_null<llvm::Constant>(Stored);
+          bool StoresNull = Constant && Constant->isNullValue();
+          if (!Stored || !(StoresNull ||
+                           storedHandle(const_cast<Value *>(Stored))))
+            return explain("a handle slot holds an integer",
+                           cast<Instruction>(U));
+        }
+      }
+    }
+  }
+  return true;
+}
+
+void HandleWeb::findResumeTests() {
+  for (BasicBlock &Block : F) {
+    auto *Branch = dyn_cast<BranchInst>(Block.getTerminator());
+    if (!Branch || !Branch->isConditional())
+      continue;
+    auto *Compare = dyn_cast<ICmpInst>(Branch->getCondition());
+    if (!Compare || !Compare->isEquality())
+      continue;
+    auto *Load = dyn_cast<LoadInst>(Compare->getOperand(0));
+    auto *Part = dyn_cast<Constant>(Compare->getOperand(1));
+    if (!Load || !Part || !Load->getType()->isPointerTy() ||
+        Part->isNullValue())
+      continue;
+    BasicBlock *Passed = Branch->getSuccessor(
+        Compare->getPredicate() == ICmpInst::ICMP_EQ ? 0 : 1);
+    if (Passed->getSinglePredecessor() != &Block)
+      continue;
+    ResumeTests.push_back({Load->getPointerOperand(), Part, Passed});
+  }
+}
+
+bool HandleWeb::mayHoldPart(int64_t Frame, Constant *Part) {
+  if (Frame == 0)
+    return false; // A load through null never runs.
+  if (!isObjectCode(Frame)) {
+    Constant *Folded = ConstantFoldLoadFromConstPtr(constantOf(Frame),
+                                                    Part->getType(), DL);
+    return !Folded || Folded == Part;
+  }
+  int64_t Offset = offsetOf(Frame);
+  for (auto [Begin, End] : OtherStores)
+    if (Begin < Offset + 8 && Offset < End)
+      return true;
+  for (const auto &[SlotOffset, Slot] : Slots) {
+    if (SlotOffset == Offset)
+      continue;
+    if (SlotOffset < Offset + 8 && Offset < SlotOffset + 8)
+      return true;
+  }
+  auto Slot = Slots.find(Offset);
+  if (Slot == Slots.end())
+    return false; // Never written: the test reads an undefined value.
+  return Slot->second.HoldsOther || Slot->second.Contents.contains(constantCode(Part));
+}
+
+CodeSet HandleWeb::targetsAt(Value *Pointer, const Instruction &At) {
+  CodeSet Codes = Handles.lookup(Pointer);
+  for (const ResumeTest &Test : ResumeTests)
+    if (Test.Frame == Pointer && DT.dominates(Test.Region, At.getParent()))
+      Codes.remove_if(
+          [&](int64_t Frame) { return !mayHoldPart(Frame, Test.Part); });
+  return Codes;
+}
+
+bool HandleWeb::analyze() {
+  findResumeTests();
+  Handles[&Object].insert(objectCode(0));
+  for (bool Changed = true; Changed;) {
+    Changed = false;
+    for (Instruction &I : instructions(F))
+      if (!transfer(I, Changed)) {
+        if (!Culprit)
+          Culprit = &I;
+        return false;
+      }
+  }
+  if (!usesAreUnderstood() || !slotsAreConsistent())
+    return false;
+  // SROA already handles an object whose handles are never merged or stored.
+  bool HandlesMerge = any_of(Handles, [](const auto &Entry) {
+    return isa<PHINode, SelectInst>(Entry.first);
+  });
+  bool HandlesStored = any_of(
+      Slots, [](const auto &Entry) { return Entry.second.HoldsHandles; });
+  return HandlesMerge || HandlesStored;
+}
+
+Value *HandleWeb::codeOf(Value *V) {
+  if (auto *C = dyn_cast<Constant>(V))
+    return ConstantInt::get(Type::getInt32Ty(F.getContext()), constantCode(C));
+  Value *Code = Codes.lookup(V);
+  assert(Code && "a handle is used before its code is made");
+  return Code;
+}
+
+Value *HandleWeb::objectByte(IRBuilder<> &B, int64_t Offset) {
+  return B.CreateConstInBoundsGEP1_64(B.getInt8Ty(), &Object, Offset);
+}
+
+Align HandleWeb::alignAt(int64_t Offset, Align Claimed) const {
+  // The claim held for the addresses that ran; a target picked by compares
+  // is only known to be as aligned as its offset in the object.
+  return std::min(Claimed, commonAlignment(Object.getAlign(), Offset));
+}
+
+Type *HandleWeb::wholeBytes(Type *Accessed) const {
+  auto *Integer = dyn_cast<IntegerType>(Accessed);
+  if (!Integer || Integer->getBitWidth() % 8 == 0)
+    return Accessed;
+  return IntegerType::get(Accessed->getContext(),
+                          DL.getTypeStoreSizeInBits(Integer));
+}
+
+void HandleWeb::rewriteLoad(LoadInst &Load) {
+  IRBuilder<> B(&Load);
+  Type *CodeTy = B.getInt32Ty();
+  Value *AddressCode = codeOf(Load.getPointerOperand());
+  bool LoadsHandle = isHandle(&Load);
+  Value *Result = nullptr;
+  for (int64_t Target :
+       accessedTargets(targetsAt(Load.getPointerOperand(), Load), Load.getType())) {
+    Value *Loaded;
+    if (isObjectCode(Target)) {
+      int64_t Offset = offsetOf(Target);
+      Align Alignment = alignAt(Offset, Load.getAlign());
+      if (LoadsHandle)
+        Loaded = B.CreateTrunc(B.CreateAlignedLoad(B.getInt64Ty(),
+                                                   objectByte(B, Offset),
+                                                   Alignment),
+                               CodeTy);
+      else
+        Loaded = B.CreateTrunc(
+            B.CreateAlignedLoad(wholeBytes(Load.getType()),
+                                objectByte(B, Offset), Alignment),
+            Load.getType());
+    } else {
+      Constant *Folded = ConstantFoldLoadFromConstPtr(constantOf(Target),
+                                                      Load.getType(), DL);
+      if (LoadsHandle)
+        Loaded = ConstantInt::get(CodeTy, constantCode(Folded));
+      else if (Folded)
+        Loaded = Folded;
+      else
+        Loaded = B.CreateAlignedLoad(Load.getType(), constantOf(Target),
+                                     Load.getAlign());
+    }
+    Result = Result ? B.CreateSelect(B.CreateICmpEQ(AddressCode,
+                                                    ConstantInt::get(CodeTy, Target)),
+                                     Loaded, Result)
+                    : Loaded;
+  }
+  if (!Result) // Every target was null: the load never runs.
+    Result = PoisonValue::get(LoadsHandle ? CodeTy : Load.getType());
+  if (LoadsHandle)
+    Codes[&Load] = Result;
+  else
+    Load.replaceAllUsesWith(Result);
+  Replaced.push_back(&Load);
+  ++NumRewrittenAccesses;
+}
+
+void HandleWeb::rewriteStore(StoreInst &Store) {
+  IRBuilder<> B(&Store);
+  Type *CodeTy = B.getInt32Ty();
+  Value *Stored = Store.getValueOperand();
+  Value *Handle = storedHandle(Stored);
+  Value *AddressCode = codeOf(Store.getPointerOperand());
+  SmallVector<int64_t, 8> Targets;
+  for (int64_t Target : accessedTargets(targetsAt(Store.getPointerOperand(), Store),
+                                       Stored->getType()))
+    if (isObjectCode(Target)) // Stores to constant memory never run.
+      Targets.push_back(Target);
+  for (int64_t Target : Targets) {
+    int64_t Offset = offsetOf(Target);
+    auto Slot = Slots.find(Offset);
+    Value *Written = B.CreateZExt(Stored, wholeBytes(Stored->getType()));
+    if (Slot != Slots.end() && Slot->second.HoldsHandles)
+      Written = B.CreateZExt(Handle ? codeOf(Handle)
+                                  : codeOf(cast<Constant>(Stored)),
+                           B.getInt64Ty());
+    Align Alignment = alignAt(Offset, Store.getAlign());
+    Value *Address = objectByte(B, Offset);
+    if (Targets.size() > 1) {
+      // Written back unchanged unless this is the target: the object is
+      // private to the thread, so the extra store is invisible.
+      Value *Old = B.CreateAlignedLoad(Written->getType(), Address, Alignment);
+      Written = B.CreateSelect(
+          B.CreateICmpEQ(AddressCode, ConstantInt::get(CodeTy, Target)), Written,
+          Old);
+    }
+    B.CreateAlignedStore(Written, Address, Alignment);
+  }
+  Replaced.push_back(&Store);
+  ++NumRewrittenAccesses;
+}
+
+void HandleWeb::rewrite() {
+  Type *CodeTy = Type::getInt32Ty(F.getContext());
+  Codes[&Object] = ConstantInt::get(CodeTy, objectCode(0));
+  SmallVector<PHINode *, 8> Phis;
+  for (auto &[Handle, Targets] : Handles)
+    if (auto *Phi = dyn_cast<PHINode>(Handle)) {
+      Codes[Phi] = PHINode::Create(CodeTy, Phi->getNumIncomingValues(),
+                                   Phi->getName() + ".code", Phi->getIterator());
+      Phis.push_back(Phi);
+    }
+
+  ReversePostOrderTraversal<Function *> Order(&F);
+  for (BasicBlock *Block : Order) {
+    for (Instruction &I : *Block) {
+      IRBuilder<> B(&I);
+      if (auto *GEP = dyn_cast<GetElementPtrInst>(&I); GEP && isHandle(GEP)) {
+        Value *Base = GEP->getPointerOperand();
+        APInt Delta(DL.getIndexTypeSizeInBits(GEP->getType()), 0);
+        GEP->accumulateConstantOffset(DL, Delta);
+        Value *BaseCode = codeOf(Base);
+        Value *Moved = B.CreateAdd(
+            BaseCode, ConstantInt::get(CodeTy, Delta.getSExtValue()));
+        // Constants do not move by adding; a step the analysis found to
+        // be poison keeps whatever the add gives.
+        for (int64_t Code : Handles.lookup(Base)) {
+          if (isObjectCode(Code) || Code == 0)
+            continue;
+          std::optional<int64_t> To = moveCode(Code, Delta.getSExtValue());
+          if (!To)
+            continue;
+          Moved = B.CreateSelect(
+              B.CreateICmpEQ(BaseCode, ConstantInt::get(CodeTy, Code)),
+              ConstantInt::get(CodeTy, *To), Moved);
+        }
+        Codes[GEP] = Moved;
+        Replaced.push_back(GEP);
+      } else if (auto *Select = dyn_cast<SelectInst>(&I);
+                 Select && isHandle(Select)) {
+        Codes[Select] =
+            B.CreateSelect(Select->getCondition(),
+                           codeOf(Select->getTrueValue()),
+                           codeOf(Select->getFalseValue()));
+        Replaced.push_back(Select);
+      } else if (auto *Load = dyn_cast<LoadInst>(&I);
+                 Load && isHandle(Load->getPointerOperand())) {
+        rewriteLoad(*Load);
+      } else if (auto *Store = dyn_cast<StoreInst>(&I);
+                 Store && isHandle(Store->getPointerOperand())) {
+        rewriteStore(*Store);
+      } else if (auto *Compare = dyn_cast<ICmpInst>(&I);
+                 Compare && (isHandle(Compare->getOperand(0)) ||
+                             isHandle(Compare->getOperand(1)))) {
+        Compare->replaceAllUsesWith(B.CreateICmp(Compare->getPredicate(),
+                                                 codeOf(Compare->getOperand(0)),
+                                                 codeOf(Compare->getOperand(1))));
+        Replaced.push_back(Compare);
+      } else if (isa<PtrToIntInst>(I) && isHandle(I.getOperand(0))) {
+        Replaced.push_back(&I);
+      } else if (auto *Intrinsic = dyn_cast<IntrinsicInst>(&I);
+                 Intrinsic && Intrinsic->isLifetimeStartOrEnd() &&
+                 isHandle(Intrinsic->getArgOperand(0)) &&
+                 Intrinsic->getArgOperand(0) != &Object) {
+        Replaced.push_back(Intrinsic);
+      }
+    }
+  }
+  for (PHINode *Phi : Phis) {
+    auto *CodePhi = cast<PHINode>(Codes[Phi]);
+    for (auto [Incoming, Block] : zip(Phi->incoming_values(), Phi->blocks()))
+      CodePhi->addIncoming(codeOf(Incoming), Block);
+    Replaced.push_back(Phi);
+  }
+
+  for (Instruction *I : Replaced)
+    I->dropAllReferences();
+  for (Instruction *I : Replaced) {
+    assert(all_of(I->users(), [&](User *U) {
+             return is_contained(Replaced, cast<Instruction>(U));
+           }) && "a rewritten handle is still in use");
+    I->replaceAllUsesWith(PoisonValue::get(I->getType()));
+    I->eraseFromParent();
+  }
+}
+
+/// True where a coroutine part's address is stored in \p Object: the only
+/// objects a missed flattening is worth a remark for.
+static bool holdsCoroutineFrame(AllocaInst &Object) {
+  SmallVector<Value *, 16> Worklist{&Object};
+  SmallPtrSet<Value *, 16> Seen{&Object};
+  while (!Worklist.empty()) {
+    Value *Address = Worklist.pop_back_val();
+    for (User *U : Address->users()) {
+      if (auto *Store = dyn_cast<StoreInst>(U);
+          Store && Store->getPointerOperand() == Address &&
+          isa<Function>(Store->getValueOperand()))
+        return true;
+      if (isa<GetElementPtrInst, PHINode, SelectInst>(U) && Seen.insert(U).second)
+        Worklist.push_back(U);
+    }
+  }
+  return false;
+}
+
+PreservedAnalyses FrameFlatteningPass::run(Function &F,
+                                           FunctionAnalysisManager &FAM) {
+  if (F.isDeclaration() || !isDeviceModule(*F.getParent()))
+    return PreservedAnalyses::all();
+  SmallVector<AllocaInst *, 4> Objects;
+  for (Instruction &I : F.getEntryBlock())
+    if (auto *Alloca = dyn_cast<AllocaInst>(&I); Alloca && Alloca->isStaticAlloca())
+      Objects.push_back(Alloca);
+  if (Objects.empty())
+    return PreservedAnalyses::all();
+
+  // The rewrite walks blocks in reverse post-order: unreachable ones would
+  // keep uses of the handles it replaces.
+  bool Changed = removeUnreachableBlocks(F);
+  if (Changed)
+    FAM.invalidate(F, PreservedAnalyses::none());
+  const DataLayout &DL = F.getDataLayout();
+  for (AllocaInst *Object : Objects) {
+    std::optional<TypeSize> Size = Object->getAllocationSize(DL);
+    if (!Size || Size->isScalable())
+      continue;
+    HandleWeb Web(*Object, Size->getFixedValue(),
+                  FAM.getResult<DominatorTreeAnalysis>(F));
+    auto &Remarks = FAM.getResult<OptimizationRemarkEmitterAnalysis>(F);
+    if (!Web.analyze()) {
+      if (!Web.reason().empty() && holdsCoroutineFrame(*Object))
+        Remarks.emit([&] {
+          const Instruction *At = Web.culprit() ? Web.culprit() : Object;
+          return OptimizationRemarkMissed(DEBUG_TYPE, "KeptInMemory", At)
+                 << "coroutine frames stay in local memory: "
+                 << Web.reason();
+        });
+      continue;
+    }
+    Web.rewrite();
+    Remarks.emit([&] {
+      return OptimizationRemark(DEBUG_TYPE, "Flattened", Object)
+             << "coroutine frames in this function became SSA values: "
+             << "handles into them are codes, accesses at fixed offsets";
+    });
+    ++NumFlattenedObjects;
+    Changed = true;
+  }
+  return Changed ? PreservedAnalyses::none() : PreservedAnalyses::all();
+}
