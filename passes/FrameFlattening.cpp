@@ -236,10 +236,11 @@ Value *HandleWeb::storedHandle(Value *V) const {
 }
 
 bool HandleWeb::mergeInto(Value *V, const CodeSet &Codes, bool &Changed) {
-  CodeSet &Into = Handles[V];
+  auto [Entry, Inserted] = Handles.try_emplace(V);
+  CodeSet &Into = Entry->second;
   size_t Before = Into.size();
   Into.insert_range(Codes);
-  if (Into.size() != Before || (Before == 0 && !Codes.empty()))
+  if (Inserted || Into.size() != Before)
     Changed = true;
   if (Into.size() > MaxTargetsPerHandle) {
     return explain("a handle has too many targets");
@@ -263,15 +264,18 @@ bool HandleWeb::transferMerge(Instruction &Merge, ArrayRef<Value *> Incoming,
       Codes.insert(constantCode(C));
     } else if (auto *Load = dyn_cast<LoadInst>(V);
                Load && isHandle(Load->getPointerOperand())) {
-      // A pointer loaded from the object meets a handle: its slots hold
-      // handles too, and the load becomes one at the next round.
+      // A pointer loaded from the object meets a handle: it is one, and
+      // its slots hold handles. (A load under a dispatch arm that no frame
+      // can take has no slot at all: it never runs.)
+      if (!mergeInto(Load, {}, Changed))
+        return false;
       for (int64_t Target : targetsAt(Load->getPointerOperand(), *Load))
         if (isObjectCode(Target)) {
           PointerSlot &Slot = Slots[offsetOf(Target)];
           Changed |= !Slot.HoldsHandles;
           Slot.HoldsHandles = true;
         }
-    } else if (!isa<GetElementPtrInst, PHINode, SelectInst>(V)) {
+    } else if (!isa<GetElementPtrInst, PHINode, SelectInst, LoadInst>(V)) {
       // Those may still turn out to be handles at a later round; the
       // final check sees whether they did.
       return explain("a pointer from elsewhere meets a handle", &Merge);

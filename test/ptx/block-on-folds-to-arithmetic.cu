@@ -1,9 +1,11 @@
 // block_on of a task leaves nothing of the coroutine machinery: no call of
 // any kind, no local memory, just the arithmetic. A task awaiting a child is
-// heap-free and indirect-free; its frames still sit in local memory.
+// heap-free and indirect-free, and its frames are SSA values
+// (FrameFlattening): no local memory, no stack frame.
 // RUN: %clang-device --cuda-gpu-arch=sm_90 -O2 -S %s -o %t.ptx
 // RUN: FileCheck %s --input-file=%t.ptx
 // RUN: %if ptxas %{ %ptxas -arch=sm_90 -v %t.ptx -o /dev/null 2>&1 | FileCheck %s --check-prefix=PTXAS %}
+// RUN: %if ptxas %{ %ptxas -arch=sm_90 -v %t.ptx -o /dev/null 2>&1 | FileCheck %s --check-prefix=NESTED %}
 #include <coroptx/block_on.h>
 
 using coroptx::task;
@@ -24,8 +26,11 @@ __global__ void single_level(int *out) {
 }
 
 // CHECK-LABEL: .entry _Z6nestedPii
-// CHECK-NOT: {{malloc|_Znwm|_ZdlPv|prototype}}
+// CHECK-NOT: {{malloc|_Znwm|_ZdlPv|prototype|\.local|call}}
 // CHECK: ret;
+// NESTED: Compiling entry function '_Z6nestedPii'
+// NESTED-NEXT: Function properties for _Z6nestedPii
+// NESTED-NEXT: 0 bytes stack frame, 0 bytes spill stores, 0 bytes spill loads
 __global__ void nested(int *out, int y) {
   out[threadIdx.x] = coroptx::block_on(twice_then_add(threadIdx.x, y));
 }
