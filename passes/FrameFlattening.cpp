@@ -114,6 +114,10 @@ private:
   CodeSet targetsAt(Value *Pointer, const Instruction &At);
   bool mayHoldPart(int64_t Frame, Constant *Part);
   void findResumeTests();
+  /// The pointer slots that share a byte with [\p Begin, \p End).
+  auto slotsOverlapping(int64_t Begin, int64_t End) const {
+    return make_range(Slots.lower_bound(Begin - 7), Slots.lower_bound(End));
+  }
   bool isHandle(const Value *V) const {
     return Handles.contains(const_cast<Value *>(V));
   }
@@ -242,9 +246,8 @@ bool HandleWeb::mergeInto(Value *V, const CodeSet &Codes, bool &Changed) {
   Into.insert_range(Codes);
   if (Inserted || Into.size() != Before)
     Changed = true;
-  if (Into.size() > MaxTargetsPerHandle) {
+  if (Into.size() > MaxTargetsPerHandle)
     return explain("a handle has too many targets");
-  }
   return true;
 }
 
@@ -310,8 +313,6 @@ bool HandleWeb::transferLoad(LoadInst &Load, bool &Changed) {
   }
   CodeSet Codes;
   for (int64_t Target : Targets) {
-    if (Target == 0)
-      continue; // A load through null never runs.
     if (isObjectCode(Target)) {
       PointerSlot &Slot = Slots[offsetOf(Target)];
       Changed |= !Slot.HoldsHandles;
@@ -340,8 +341,6 @@ bool HandleWeb::transferStore(StoreInst &Store, bool &Changed) {
   CodeSet Targets =
       accessedTargets(targetsAt(Address->first, Store), Stored->getType());
   for (int64_t Target : Targets) {
-    if (Target == 0)
-      continue; // A store through null never runs.
     if (!isObjectCode(Target)) {
       // Only a constant frame can be a target here, and a store to
       // constant memory never runs either; anything else is not ours.
@@ -390,9 +389,8 @@ bool HandleWeb::transfer(Instruction &I, bool &Changed) {
     CodeSet Moved;
     for (int64_t Code : targetsAt(GEP->getPointerOperand(), *GEP)) {
       // The analysis does not know which frame a path holds, so some codes
-      // land outside the object: an inbounds step there is poison, and a
-      // path that takes it never runs.
-      // The same holds for an inbounds step away from null.
+      // land outside the object (or step away from null): an inbounds step
+      // there is poison, and a path that takes it never runs.
       std::optional<int64_t> To = moveCode(Code, Delta.getSExtValue());
       if (To)
         Moved.insert(*To);
@@ -490,8 +488,8 @@ bool HandleWeb::slotsAreConsistent() {
         if (!isObjectCode(Target))
           continue;
         int64_t Begin = offsetOf(Target), End = Begin + Bytes;
-        for (const auto &[SlotOffset, Slot] : Slots) {
-          if (!Slot.HoldsHandles || SlotOffset >= End || SlotOffset + 8 <= Begin)
+        for (const auto &[SlotOffset, Slot] : slotsOverlapping(Begin, End)) {
+          if (!Slot.HoldsHandles)
             continue;
           if (Slot.HoldsOther || Begin != SlotOffset || Bytes != 8)
             return explain("a handle slot is accessed in part",
@@ -545,12 +543,9 @@ bool HandleWeb::mayHoldPart(int64_t Frame, Constant *Part) {
   for (auto [Begin, End] : OtherStores)
     if (Begin < Offset + 8 && Offset < End)
       return true;
-  for (const auto &[SlotOffset, Slot] : Slots) {
-    if (SlotOffset == Offset)
-      continue;
-    if (SlotOffset < Offset + 8 && Offset < SlotOffset + 8)
+  for (const auto &[SlotOffset, Slot] : slotsOverlapping(Offset, Offset + 8))
+    if (SlotOffset != Offset)
       return true;
-  }
   auto Slot = Slots.find(Offset);
   if (Slot == Slots.end())
     return false; // Never written: the test reads an undefined value.
@@ -653,7 +648,7 @@ void HandleWeb::rewriteLoad(LoadInst &Load) {
                                      Loaded, Result)
                     : Loaded;
   }
-  if (!Result) // Every target was null: the load never runs.
+  if (!Result) // No target can be read: the load never runs.
     Result = PoisonValue::get(LoadsHandle ? CodeTy : Load.getType());
   if (LoadsHandle)
     Codes[&Load] = Result;
