@@ -109,7 +109,9 @@ struct DevirtualizeAndInline : PassInfoMixin<DevirtualizeAndInline> {
 };
 
 /// Places frames in their callers' stacks, then lets SROA turn the slots
-/// that no loop indexes into registers; modules it leaves alone pay nothing.
+/// that no loop indexes into registers, and FrameFlattening the frames whose
+/// handles stay in one function; SROA runs again only where that changed
+/// something.
 struct PlaceFramesAndSimplify : PassInfoMixin<PlaceFramesAndSimplify> {
   explicit PlaceFramesAndSimplify(bool RelocatableDeviceCode)
       : Placement(RelocatableDeviceCode) {}
@@ -122,14 +124,22 @@ struct PlaceFramesAndSimplify : PassInfoMixin<PlaceFramesAndSimplify> {
     // Placed frames, and those CoroElide put in their callers, become SSA
     // values where their handles stay in the function.
     FunctionPassManager Flatten;
-    Flatten.addPass(FrameFlatteningPass());
-    PreservedAnalyses Flattened = runOnEveryFunction(M, MAM, std::move(Flatten));
-    if (!Flattened.areAllPreserved()) {
-      runOnEveryFunction(M, MAM, simplification());
-      PA = PreservedAnalyses::none();
-    }
+    Flatten.addPass(FlattenFramesAndSimplify());
+    PA.intersect(runOnEveryFunction(M, MAM, std::move(Flatten)));
     return PA;
   }
+
+  /// FrameFlattening, and SROA after it on the functions it changed only.
+  struct FlattenFramesAndSimplify : PassInfoMixin<FlattenFramesAndSimplify> {
+    PreservedAnalyses run(Function &F, FunctionAnalysisManager &FAM) {
+      PreservedAnalyses PA = FrameFlatteningPass().run(F, FAM);
+      if (PA.areAllPreserved())
+        return PA;
+      FAM.invalidate(F, PA);
+      simplification().run(F, FAM);
+      return PreservedAnalyses::none();
+    }
+  };
 
   static FunctionPassManager simplification() {
     FunctionPassManager Simplify;
