@@ -28,7 +28,8 @@
 ; its fields are read at fixed offsets, and its continuation is a code.
 ; CHECK:       run.child:
 ; CHECK:         [[VALUE:%.*]] = getelementptr inbounds i8, ptr %frames, i64 40
-; CHECK-NEXT:    load i32, ptr [[VALUE]], align 8
+; CHECK-NEXT:    [[LOADED:%.*]] = load i32, ptr [[VALUE]], align 8
+; CHECK-NEXT:    %doubled = shl i32 [[LOADED]], 1
 ; CHECK:         [[NEXT:%.*]] = getelementptr inbounds i8, ptr %frames, i64 32
 ; CHECK-NEXT:    [[CODE:%.*]] = load i64, ptr [[NEXT]], align 8
 ; CHECK-NEXT:    trunc i64 [[CODE]] to i32
