@@ -123,13 +123,19 @@ static void expandToDirectDispatch(CallInst &Call, ArrayRef<Function *> Targets)
     BasicBlock *Arm = BasicBlock::Create(
         Ctx, "coroptx.call." + Target->getName(), &Parent, Join);
     IRBuilder<> ArmBuilder(Arm);
+    bool IsLast = Index + 1 == Targets.size();
+    if (IsLast && Targets.size() > 1)
+      // The arm no compare leads to still knows its callee: analyses that
+      // follow the frame (FrameFlattening) rule out the frames whose slot
+      // never holds it, as they do under the compares of the other arms.
+      ArmBuilder.CreateAssumption(ArmBuilder.CreateICmpEQ(Callee, Target));
     CallInst *Direct = emitDirectCall(ArmBuilder, Call, *Target);
     ArmBuilder.CreateBr(Join);
     if (Result)
       Result->addIncoming(Direct, Arm);
 
     IRBuilder<> TestBuilder(Test);
-    if (Index + 1 == Targets.size()) {
+    if (IsLast) {
       // The closed world leaves no other callee: no compare, and no
       // unreachable default for ptxas to add false edges after.
       TestBuilder.CreateBr(Arm);

@@ -33,6 +33,7 @@
 #include "llvm/Analysis/OptimizationRemarkEmitter.h"
 #include "llvm/Analysis/ValueTracking.h"
 #include "llvm/IR/Constants.h"
+#include "llvm/IR/CFG.h"
 #include "llvm/IR/Dominators.h"
 #include "llvm/IR/IRBuilder.h"
 #include "llvm/IR/InstIterator.h"
@@ -109,11 +110,21 @@ private:
     }
     return false;
   }
-  /// The codes \p Pointer may hold at \p At: the dispatch tests that
-  /// dominate \p At rule out frames whose resume slot never held the part.
-  CodeSet targetsAt(Value *Pointer, const Instruction &At);
-  bool mayHoldPart(int64_t Frame, Constant *Part);
-  void findResumeTests();
+  /// The codes \p Pointer may hold at \p At: the slot tests that dominate
+  /// \p At rule out frames whose slot never held the constant tested equal,
+  /// or held nothing but constants tested unequal.
+  CodeSet targetsAt(Value *Pointer, const Instruction &At,
+                    unsigned Depth = 0);
+  /// How many meeting points targetsAt looks back through.
+  static constexpr unsigned MaxMergeDepth = 2;
+  /// Whether the 8 bytes at \p Frame ever hold something other than
+  /// constants: stores of other pointers, of integers, or in part.
+  bool mayHoldUnknown(int64_t Frame) const;
+  /// The contents of the slot at \p Frame, as codes; none if never written.
+  std::optional<CodeSet> slotContents(int64_t Frame);
+  bool mayHold(int64_t Frame, Constant *Tested);
+  bool mayHoldOtherThan(int64_t Frame, ArrayRef<Constant *> Excluded);
+  void findSlotTests();
   /// The pointer slots that share a byte with [\p Begin, \p End).
   auto slotsOverlapping(int64_t Begin, int64_t End) const {
     return make_range(Slots.lower_bound(Begin - 7), Slots.lower_bound(End));
@@ -152,15 +163,32 @@ private:
   SmallVector<ConstantTarget, 4> Constants;
   DenseMap<Value *, Value *> Codes;
   SmallVector<Instruction *, 32> Replaced;
-  /// Where a dispatch found a frame's resume slot equal to a part.
-  struct ResumeTest {
+  /// Where a branch compared the pointer at \p Frame with a constant: a
+  /// dispatch on a resume or destroy slot, a done() test on a resume slot.
+  struct SlotTest {
     Value *Frame;
-    Constant *Part;
-    BasicBlock *Region; ///< Every block it dominates has the test passed.
+    int64_t Offset;     ///< Where the slot is, from \p Frame.
+    Constant *Tested;
+    bool Equal;         ///< Which way \p Region has the compare come out.
+    BasicBlock *Region; ///< Every block it dominates has that outcome,
+    /// or, for an assumption, every instruction this one dominates.
+    const Instruction *Assumption = nullptr;
+
+    bool holdsAt(const DominatorTree &DT, const Instruction &At) const {
+      return Assumption ? DT.dominates(Assumption, &At)
+                        : DT.dominates(Region, At.getParent());
+    }
   };
-  SmallVector<ResumeTest, 8> ResumeTests;
+  /// The frames, with the offset of the slot, a compared value was loaded
+  /// from.
+  SmallVector<std::pair<Value *, int64_t>, 2> slotsRead(Value *Compared) const;
+  /// \p Address as a base and the constant inbounds offset from it.
+  std::pair<Value *, int64_t> baseAndOffset(Value *Address) const;
+  SmallVector<SlotTest, 8> SlotTests;
   /// Bytes of the object written by stores that are not pointers.
   SmallVector<std::pair<int64_t, int64_t>, 16> OtherStores;
+  /// Whether a slot test ever ruled out a frame for an access.
+  bool TestsRuledOutFrames = false;
   StringRef Reason;
   const Instruction *Culprit = nullptr;
 };
@@ -510,59 +538,189 @@ bool HandleWeb::slotsAreConsistent() {
   return true;
 }
 
-void HandleWeb::findResumeTests() {
+std::pair<Value *, int64_t> HandleWeb::baseAndOffset(Value *Address) const {
+  APInt Offset(DL.getIndexTypeSizeInBits(Address->getType()), 0);
+  Value *Base = Address->stripAndAccumulateConstantOffsets(
+      DL, Offset, /*AllowNonInbounds=*/false);
+  return {Base, Offset.getSExtValue()};
+}
+
+SmallVector<std::pair<Value *, int64_t>, 2>
+HandleWeb::slotsRead(Value *Compared) const {
+  SmallVector<std::pair<Value *, int64_t>, 2> Slots;
+  if (auto *Load = dyn_cast<LoadInst>(Compared)) {
+    // The slot's own address, and the frame it is a field of.
+    Value *Address = Load->getPointerOperand();
+    Slots.push_back({Address, 0});
+    if (auto [Base, Offset] = baseAndOffset(Address); Base != Address)
+      Slots.push_back({Base, Offset});
+    return Slots;
+  }
+  // A loop walking a chain of frames (a destroy that goes on to the child)
+  // loads the next frame's slot before the back edge: the value compared is
+  // a phi of loads, the frame a phi of addresses at a fixed distance.
+  auto *Phi = dyn_cast<PHINode>(Compared);
+  if (!Phi || !all_of(Phi->incoming_values(), [](Value *V) {
+        return isa<LoadInst>(V) && V->getType()->isPointerTy();
+      }))
+    return Slots;
+  for (PHINode &Frame : Phi->getParent()->phis()) {
+    if (&Frame == Phi || !Frame.getType()->isPointerTy())
+      continue;
+    std::optional<int64_t> Distance;
+    bool Fixed = true;
+    for (unsigned I = 0, E = Phi->getNumIncomingValues(); I != E && Fixed; ++I) {
+      auto [SlotBase, SlotOffset] = baseAndOffset(
+          cast<LoadInst>(Phi->getIncomingValue(I))->getPointerOperand());
+      auto [FrameBase, FrameOffset] = baseAndOffset(
+          Frame.getIncomingValueForBlock(Phi->getIncomingBlock(I)));
+      Fixed = SlotBase == FrameBase &&
+              (!Distance || *Distance == SlotOffset - FrameOffset);
+      Distance = SlotOffset - FrameOffset;
+    }
+    if (Fixed && Distance)
+      Slots.push_back({&Frame, *Distance});
+  }
+  return Slots;
+}
+
+void HandleWeb::findSlotTests() {
+  auto Compared = [](Value *Condition) -> std::pair<Value *, Constant *> {
+    auto *Compare = dyn_cast<ICmpInst>(Condition);
+    if (!Compare || !Compare->isEquality() ||
+        !Compare->getOperand(0)->getType()->isPointerTy())
+      return {};
+    return {Compare->getOperand(0), dyn_cast<Constant>(Compare->getOperand(1))};
+  };
+  // Devirtualize's last dispatch arm states its callee as an assumption.
+  for (Instruction &I : instructions(F)) {
+    auto *Assume = dyn_cast<AssumeInst>(&I);
+    if (!Assume)
+      continue;
+    auto [Value, Tested] = Compared(Assume->getArgOperand(0));
+    if (!Tested || cast<ICmpInst>(Assume->getArgOperand(0))->getPredicate() !=
+                       ICmpInst::ICMP_EQ)
+      continue;
+    for (auto [Frame, Offset] : slotsRead(Value))
+      SlotTests.push_back(
+          {Frame, Offset, Tested, /*Equal=*/true, Assume->getParent(), Assume});
+  }
   for (BasicBlock &Block : F) {
     auto *Branch = dyn_cast<BranchInst>(Block.getTerminator());
     if (!Branch || !Branch->isConditional())
       continue;
-    auto *Compare = dyn_cast<ICmpInst>(Branch->getCondition());
-    if (!Compare || !Compare->isEquality())
+    auto [Value, Tested] = Compared(Branch->getCondition());
+    if (!Tested)
       continue;
-    auto *Load = dyn_cast<LoadInst>(Compare->getOperand(0));
-    auto *Part = dyn_cast<Constant>(Compare->getOperand(1));
-    if (!Load || !Part || !Load->getType()->isPointerTy() ||
-        Part->isNullValue())
-      continue;
-    BasicBlock *Passed = Branch->getSuccessor(
-        Compare->getPredicate() == ICmpInst::ICMP_EQ ? 0 : 1);
-    if (Passed->getSinglePredecessor() != &Block)
-      continue;
-    ResumeTests.push_back({Load->getPointerOperand(), Part, Passed});
+    auto *Compare = cast<ICmpInst>(Branch->getCondition());
+    for (unsigned Successor : {0u, 1u}) {
+      BasicBlock *Region = Branch->getSuccessor(Successor);
+      if (Region->getSinglePredecessor() != &Block)
+        continue;
+      bool Equal = (Compare->getPredicate() == ICmpInst::ICMP_EQ) ==
+                   (Successor == 0);
+      for (auto [Frame, Offset] : slotsRead(Value))
+        SlotTests.push_back({Frame, Offset, Tested, Equal, Region});
+    }
   }
 }
 
-bool HandleWeb::mayHoldPart(int64_t Frame, Constant *Part) {
-  if (Frame == 0)
-    return false; // A load through null never runs.
-  if (!isObjectCode(Frame)) {
-    Constant *Folded = ConstantFoldLoadFromConstPtr(constantOf(Frame),
-                                                    Part->getType(), DL);
-    return !Folded || Folded == Part;
-  }
+bool HandleWeb::mayHoldUnknown(int64_t Frame) const {
   int64_t Offset = offsetOf(Frame);
   for (auto [Begin, End] : OtherStores)
     if (Begin < Offset + 8 && Offset < End)
       return true;
   for (const auto &[SlotOffset, Slot] : slotsOverlapping(Offset, Offset + 8))
-    if (SlotOffset != Offset)
+    if (SlotOffset != Offset || Slot.HoldsOther)
       return true;
-  auto Slot = Slots.find(Offset);
-  if (Slot == Slots.end())
-    return false; // Never written: the test reads an undefined value.
-  return Slot->second.HoldsOther || Slot->second.Contents.contains(constantCode(Part));
+  return false;
 }
 
-CodeSet HandleWeb::targetsAt(Value *Pointer, const Instruction &At) {
+std::optional<CodeSet> HandleWeb::slotContents(int64_t Frame) {
+  if (!isObjectCode(Frame)) {
+    Constant *Folded = ConstantFoldLoadFromConstPtr(
+        constantOf(Frame), PointerType::getUnqual(F.getContext()), DL);
+    if (!Folded)
+      return std::nullopt;
+    CodeSet Contents;
+    Contents.insert(constantCode(Folded));
+    return Contents;
+  }
+  auto Slot = Slots.find(offsetOf(Frame));
+  if (Slot == Slots.end())
+    return CodeSet(); // Never written: a test reads an undefined value.
+  return Slot->second.Contents;
+}
+
+bool HandleWeb::mayHold(int64_t Frame, Constant *Tested) {
+  if (Frame == 0)
+    return false; // A load through null never runs.
+  if (isObjectCode(Frame) && mayHoldUnknown(Frame))
+    return true;
+  std::optional<CodeSet> Contents = slotContents(Frame);
+  return !Contents || Contents->contains(constantCode(Tested));
+}
+
+bool HandleWeb::mayHoldOtherThan(int64_t Frame, ArrayRef<Constant *> Excluded) {
+  if (Frame == 0)
+    return false;
+  if (isObjectCode(Frame) && mayHoldUnknown(Frame))
+    return true;
+  std::optional<CodeSet> Contents = slotContents(Frame);
+  if (!Contents)
+    return true;
+  return any_of(*Contents, [&](int64_t Code) {
+    return none_of(Excluded,
+                   [&](Constant *C) { return constantCode(C) == Code; });
+  });
+}
+
+CodeSet HandleWeb::targetsAt(Value *Pointer, const Instruction &At,
+                             unsigned Depth) {
   CodeSet Codes = Handles.lookup(Pointer);
-  for (const ResumeTest &Test : ResumeTests)
-    if (Test.Frame == Pointer && DT.dominates(Test.Region, At.getParent()))
-      Codes.remove_if(
-          [&](int64_t Frame) { return !mayHoldPart(Frame, Test.Part); });
+  // Where arms of a dispatch meet again, no test dominates, but each arm's
+  // own test still holds at its end: the codes are what the arms let
+  // through. (A pointer defined in the meeting block has no value there.)
+  const BasicBlock *Block = At.getParent();
+  auto *Defined = dyn_cast<Instruction>(Pointer);
+  if (Depth < MaxMergeDepth && !Codes.empty() && !pred_empty(Block) &&
+      !Block->getSinglePredecessor() &&
+      (!Defined || Defined->getParent() != Block) &&
+      none_of(SlotTests, [&](const SlotTest &Test) {
+        return Test.Frame == Pointer && Test.holdsAt(DT, At);
+      })) {
+    CodeSet Merged;
+    for (const BasicBlock *Pred : predecessors(Block))
+      Merged.insert_range(targetsAt(Pointer, *Pred->getTerminator(), Depth + 1));
+    return Merged;
+  }
+  // A frame passes the unequal tests of a slot if the slot may hold
+  // something none of them ruled out: the arm a dispatch chain ends in sees
+  // only the frames no earlier arm took.
+  SmallMapVector<int64_t, SmallVector<Constant *, 8>, 2> Excluded;
+  for (const SlotTest &Test : SlotTests) {
+    if (Test.Frame != Pointer || !Test.holdsAt(DT, At))
+      continue;
+    if (!Test.Equal) {
+      Excluded[Test.Offset].push_back(Test.Tested);
+      continue;
+    }
+    Codes.remove_if([&](int64_t Frame) {
+      std::optional<int64_t> Slot = moveCode(Frame, Test.Offset);
+      return !Slot || !mayHold(*Slot, Test.Tested);
+    });
+  }
+  for (const auto &[Offset, Constants] : Excluded)
+    Codes.remove_if([&](int64_t Frame) {
+      std::optional<int64_t> Slot = moveCode(Frame, Offset);
+      return !Slot || !mayHoldOtherThan(*Slot, Constants);
+    });
+  TestsRuledOutFrames |= Codes.size() != Handles.lookup(Pointer).size();
   return Codes;
 }
 
 bool HandleWeb::analyze() {
-  findResumeTests();
+  findSlotTests();
   Handles[&Object].insert(objectCode(0));
   for (bool Changed = true; Changed;) {
     Changed = false;
@@ -575,13 +733,15 @@ bool HandleWeb::analyze() {
   }
   if (!usesAreUnderstood() || !slotsAreConsistent())
     return false;
-  // SROA already handles an object whose handles are never merged or stored.
+  // SROA already handles an object whose handles are never merged or
+  // stored, unless a dispatch arm that never runs for it (as the slot tests
+  // found) still takes its address.
   bool HandlesMerge = any_of(Handles, [](const auto &Entry) {
     return isa<PHINode, SelectInst>(Entry.first);
   });
   bool HandlesStored = any_of(
       Slots, [](const auto &Entry) { return Entry.second.HoldsHandles; });
-  return HandlesMerge || HandlesStored;
+  return HandlesMerge || HandlesStored || TestsRuledOutFrames;
 }
 
 Value *HandleWeb::codeOf(Value *V) {
@@ -777,9 +937,19 @@ void HandleWeb::rewrite() {
   }
 }
 
-/// True where a coroutine part's address is stored in \p Object: the only
-/// objects a missed flattening is worth a remark for.
-static bool holdsCoroutineFrame(AllocaInst &Object) {
+FlatteningObstacle coroptx::findFlatteningObstacle(AllocaInst &Object,
+                                                   const DominatorTree &DT) {
+  std::optional<TypeSize> Size =
+      Object.getAllocationSize(Object.getDataLayout());
+  if (!Size || Size->isScalable())
+    return {"the object has no fixed size", &Object};
+  HandleWeb Web(Object, Size->getFixedValue(), DT);
+  if (Web.analyze())
+    return {};
+  return {Web.reason(), Web.culprit()};
+}
+
+bool coroptx::holdsCoroutineFrame(AllocaInst &Object) {
   SmallVector<Value *, 16> Worklist{&Object};
   SmallPtrSet<Value *, 16> Seen{&Object};
   while (!Worklist.empty()) {

@@ -33,6 +33,7 @@
 #include "coroptx/Passes/Devirtualize.h"
 #include "coroptx/Passes/FrameFlattening.h"
 #include "coroptx/Passes/FrameReport.h"
+#include "coroptx/Passes/InlineForFlattening.h"
 #include "coroptx/Passes/InPlaceArguments.h"
 #include "coroptx/Passes/LocalFramePlacement.h"
 #include "coroptx/Passes/LoweringVerifier.h"
@@ -44,6 +45,7 @@
 #include "llvm/Transforms/IPO/GlobalDCE.h"
 #include "llvm/Transforms/InstCombine/InstCombine.h"
 #include "llvm/Transforms/Scalar/EarlyCSE.h"
+#include "llvm/Transforms/Scalar/SCCP.h"
 #include "llvm/Transforms/Scalar/SROA.h"
 #include "llvm/Transforms/Scalar/SimplifyCFG.h"
 
@@ -108,10 +110,52 @@ struct DevirtualizeAndInline : PassInfoMixin<DevirtualizeAndInline> {
   std::shared_ptr<ModulePassManager> Inline;
 };
 
-/// Places frames in their callers' stacks, then lets SROA turn the slots
-/// that no loop indexes into registers, and FrameFlattening the frames whose
-/// handles stay in one function; SROA runs again only where that changed
-/// something.
+/// What turns placed frames into SSA values: SROA for the slots no loop
+/// indexes; SCCP for the resume and destroy slots, now phis that hold one
+/// part around the loop and so fold the dispatch compares on them; and SROA
+/// for what the first round leaves (a state byte stored on one path) once
+/// the CFG is simple.
+FunctionPassManager frameSimplification() {
+  FunctionPassManager Simplify;
+  Simplify.addPass(SROAPass(SROAOptions::ModifyCFG));
+  Simplify.addPass(EarlyCSEPass(/*UseMemorySSA=*/true));
+  Simplify.addPass(SCCPPass());
+  Simplify.addPass(InstCombinePass());
+  Simplify.addPass(SimplifyCFGPass());
+  Simplify.addPass(SROAPass(SROAOptions::ModifyCFG));
+  return Simplify;
+}
+
+/// FrameFlattening, and the simplification after it on the functions it
+/// changed only.
+struct FlattenFramesAndSimplify : PassInfoMixin<FlattenFramesAndSimplify> {
+  PreservedAnalyses run(Function &F, FunctionAnalysisManager &FAM) {
+    PreservedAnalyses PA = FrameFlatteningPass().run(F, FAM);
+    if (PA.areAllPreserved())
+      return PA;
+    FAM.invalidate(F, PA);
+    frameSimplification().run(F, FAM);
+    return PreservedAnalyses::none();
+  }
+};
+
+FunctionPassManager flattenFramesAndSimplify() {
+  FunctionPassManager Flatten;
+  Flatten.addPass(FlattenFramesAndSimplify());
+  return Flatten;
+}
+
+PreservedAnalyses runOnEveryFunction(Module &M, ModuleAnalysisManager &MAM,
+                                     FunctionPassManager Passes) {
+  ModulePassManager OnEveryFunction;
+  OnEveryFunction.addPass(createModuleToFunctionPassAdaptor(std::move(Passes)));
+  return OnEveryFunction.run(M, MAM);
+}
+
+/// Places frames in their callers' stacks and simplifies, then makes the
+/// frames whose handles stay in one function SSA values: first where only
+/// calls given handles kept them in memory (InlineForFlattening inlines
+/// those where that works), then everywhere else.
 struct PlaceFramesAndSimplify : PassInfoMixin<PlaceFramesAndSimplify> {
   explicit PlaceFramesAndSimplify(bool RelocatableDeviceCode)
       : Placement(RelocatableDeviceCode) {}
@@ -119,50 +163,18 @@ struct PlaceFramesAndSimplify : PassInfoMixin<PlaceFramesAndSimplify> {
     PreservedAnalyses PA = Placement.run(M, MAM);
     if (!PA.areAllPreserved()) {
       MAM.invalidate(M, PA);
-      runOnEveryFunction(M, MAM, simplification());
+      runOnEveryFunction(M, MAM, frameSimplification());
     }
-    // Placed frames, and those CoroElide put in their callers, become SSA
-    // values where their handles stay in the function.
-    FunctionPassManager Flatten;
-    Flatten.addPass(FlattenFramesAndSimplify());
-    PA.intersect(runOnEveryFunction(M, MAM, std::move(Flatten)));
+    PreservedAnalyses Inlined = InlineForFlattening.run(M, MAM);
+    MAM.invalidate(M, Inlined);
+    PA.intersect(std::move(Inlined));
+    PA.intersect(runOnEveryFunction(M, MAM, flattenFramesAndSimplify()));
     return PA;
-  }
-
-  /// FrameFlattening, and SROA after it on the functions it changed only.
-  struct FlattenFramesAndSimplify : PassInfoMixin<FlattenFramesAndSimplify> {
-    PreservedAnalyses run(Function &F, FunctionAnalysisManager &FAM) {
-      PreservedAnalyses PA = FrameFlatteningPass().run(F, FAM);
-      if (PA.areAllPreserved())
-        return PA;
-      FAM.invalidate(F, PA);
-      simplification().run(F, FAM);
-      return PreservedAnalyses::none();
-    }
-  };
-
-  static FunctionPassManager simplification() {
-    FunctionPassManager Simplify;
-    Simplify.addPass(SROAPass(SROAOptions::ModifyCFG));
-    Simplify.addPass(EarlyCSEPass(/*UseMemorySSA=*/true));
-    Simplify.addPass(InstCombinePass());
-    Simplify.addPass(SimplifyCFGPass());
-    // What the first round leaves of a frame (a state byte stored on one
-    // path) is promotable once the CFG is simple.
-    Simplify.addPass(SROAPass(SROAOptions::ModifyCFG));
-    return Simplify;
-  }
-
-  static PreservedAnalyses runOnEveryFunction(Module &M,
-                                              ModuleAnalysisManager &MAM,
-                                              FunctionPassManager Passes) {
-    ModulePassManager OnEveryFunction;
-    OnEveryFunction.addPass(createModuleToFunctionPassAdaptor(std::move(Passes)));
-    return OnEveryFunction.run(M, MAM);
   }
   static bool isRequired() { return true; }
 
   LocalFramePlacementPass Placement;
+  InlineForFlatteningPass InlineForFlattening{flattenFramesAndSimplify()};
 };
 
 /// Shared by the callbacks: while the nested O1 pipeline is being built, the
@@ -253,6 +265,15 @@ void coroptx::registerCoroPTXPipeline(PassBuilder &PB, PipelineOptions Options) 
   });
 }
 
+/// InlineForFlattening with the simplification the pipeline gives it.
+static bool addInlineForFlatteningIfNamed(StringRef Name,
+                                          ModulePassManager &MPM) {
+  if (Name != "coroptx-inline-for-flattening")
+    return false;
+  MPM.addPass(InlineForFlatteningPass(flattenFramesAndSimplify()));
+  return true;
+}
+
 /// Adds \p PassT to \p PM when \p Name is \p Expected.
 template <class PassT, class PassManagerT>
 static bool addIfNamed(StringRef Name, StringRef Expected, PassManagerT &PM) {
@@ -288,6 +309,7 @@ void coroptx::registerCoroPTXPassNames(PassBuilder &PB) {
                    Name, "coroptx-in-place-arguments", MPM) ||
                addIfNamed<LocalFramePlacementPass>(
                    Name, "coroptx-place-local-frames", MPM) ||
-               addIfNamed<LoweringVerifierPass>(Name, "coroptx-verify", MPM);
+               addIfNamed<LoweringVerifierPass>(Name, "coroptx-verify", MPM) ||
+               addInlineForFlatteningIfNamed(Name, MPM);
       });
 }

@@ -77,6 +77,8 @@ define internal void @used_only(ptr %p) {
 ; CHECK-EMPTY:
 ; A void() candidate is called without the argument.
 ; CHECK-NEXT:  coroptx.call.noop_dummy:
+; CHECK-NEXT:    [[IS3:%.*]] = icmp eq ptr [[FP]], @noop_dummy
+; CHECK-NEXT:    call void @llvm.assume(i1 [[IS3]])
 ; CHECK-NEXT:    call void @noop_dummy()
 ; CHECK-NEXT:    br label %coroptx.join
 ; CHECK-EMPTY:

@@ -53,7 +53,10 @@ define internal float @only(float %f) {
 ; CHECK-NEXT:  [[D2]]:
 ; CHECK-NEXT:    br label %coroptx.call.none
 ; CHECK-EMPTY:
+; The last arm has no compare, but states its callee for later analyses.
 ; CHECK-NEXT:  coroptx.call.none:
+; CHECK-NEXT:    [[IS3:%.*]] = icmp eq ptr [[FP]], @none
+; CHECK-NEXT:    call void @llvm.assume(i1 [[IS3]])
 ; CHECK-NEXT:    [[R3:%.*]] = call i32 @none()
 ; CHECK-NEXT:    br label %coroptx.join
 ; CHECK-EMPTY:

@@ -21,7 +21,8 @@
 ; CHECK-NOT: {{coroptx::.* on \[module\]}}
 ; CHECK:     Running pass: coroptx::DeadDispatchArmsPass on [module]
 ; CHECK-NEXT: Running pass: GlobalDCEPass on [module]
-; CHECK-NEXT: Running pass: coroptx::LoweringVerifierPass on [module]
+; CHECK-NOT:  Running pass:
+; CHECK:      Running pass: coroptx::LoweringVerifierPass on [module]
 ; CHECK-NOT: {{coroptx::.* on \[module\]}}
 ; CHECK-NOT: DevirtualizeAndInline
 

@@ -4,7 +4,28 @@
 
 #include "llvm/IR/PassManager.h"
 
+namespace llvm {
+class AllocaInst;
+class DominatorTree;
+class Instruction;
+} // namespace llvm
+
 namespace coroptx {
+
+/// What keeps the frames in one stack object in memory, as FrameFlattening
+/// finds it: nothing (\c Reason empty), or a reason and the instruction
+/// where the analysis met it.
+struct FlatteningObstacle {
+  llvm::StringRef Reason;
+  const llvm::Instruction *At = nullptr;
+  explicit operator bool() const { return !Reason.empty(); }
+};
+FlatteningObstacle findFlatteningObstacle(llvm::AllocaInst &Object,
+                                          const llvm::DominatorTree &DT);
+
+/// True where a coroutine part's address is stored in \p Object: the
+/// objects that hold coroutine frames.
+bool holdsCoroutineFrame(llvm::AllocaInst &Object);
 
 /// Rewrites the coroutine handles that point into a stack object of one
 /// function (a kernel's placed frames) as small integer codes, so that every
