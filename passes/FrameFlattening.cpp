@@ -122,6 +122,9 @@ private:
   bool mayHoldUnknown(int64_t Frame) const;
   /// The contents of the slot at \p Frame, as codes; none if never written.
   std::optional<CodeSet> slotContents(int64_t Frame);
+  /// Whether the slot at \p Frame may hold a code \p IsWanted accepts (or
+  /// anything unknown).
+  bool mayHoldSome(int64_t Frame, function_ref<bool(int64_t)> IsWanted);
   bool mayHold(int64_t Frame, Constant *Tested);
   bool mayHoldOtherThan(int64_t Frame, ArrayRef<Constant *> Excluded);
   void findSlotTests();
@@ -170,8 +173,8 @@ private:
     int64_t Offset;     ///< Where the slot is, from \p Frame.
     Constant *Tested;
     bool Equal;         ///< Which way \p Region has the compare come out.
-    BasicBlock *Region; ///< Every block it dominates has that outcome,
-    /// or, for an assumption, every instruction this one dominates.
+    BasicBlock *Region; ///< Every block it dominates has that outcome.
+    /// For an assumption instead: every instruction it dominates.
     const Instruction *Assumption = nullptr;
 
     bool holdsAt(const DominatorTree &DT, const Instruction &At) const {
@@ -603,7 +606,7 @@ void HandleWeb::findSlotTests() {
       continue;
     for (auto [Frame, Offset] : slotsRead(Value))
       SlotTests.push_back(
-          {Frame, Offset, Tested, /*Equal=*/true, Assume->getParent(), Assume});
+          {Frame, Offset, Tested, /*Equal=*/true, /*Region=*/nullptr, Assume});
   }
   for (BasicBlock &Block : F) {
     auto *Branch = dyn_cast<BranchInst>(Block.getTerminator());
@@ -652,24 +655,23 @@ std::optional<CodeSet> HandleWeb::slotContents(int64_t Frame) {
   return Slot->second.Contents;
 }
 
-bool HandleWeb::mayHold(int64_t Frame, Constant *Tested) {
+bool HandleWeb::mayHoldSome(int64_t Frame,
+                            function_ref<bool(int64_t)> IsWanted) {
   if (Frame == 0)
     return false; // A load through null never runs.
   if (isObjectCode(Frame) && mayHoldUnknown(Frame))
     return true;
   std::optional<CodeSet> Contents = slotContents(Frame);
-  return !Contents || Contents->contains(constantCode(Tested));
+  return !Contents || any_of(*Contents, IsWanted);
+}
+
+bool HandleWeb::mayHold(int64_t Frame, Constant *Tested) {
+  int64_t TestedCode = constantCode(Tested);
+  return mayHoldSome(Frame, [&](int64_t Code) { return Code == TestedCode; });
 }
 
 bool HandleWeb::mayHoldOtherThan(int64_t Frame, ArrayRef<Constant *> Excluded) {
-  if (Frame == 0)
-    return false;
-  if (isObjectCode(Frame) && mayHoldUnknown(Frame))
-    return true;
-  std::optional<CodeSet> Contents = slotContents(Frame);
-  if (!Contents)
-    return true;
-  return any_of(*Contents, [&](int64_t Code) {
+  return mayHoldSome(Frame, [&](int64_t Code) {
     return none_of(Excluded,
                    [&](Constant *C) { return constantCode(C) == Code; });
   });
@@ -937,13 +939,21 @@ void HandleWeb::rewrite() {
   }
 }
 
-FlatteningObstacle coroptx::findFlatteningObstacle(AllocaInst &Object,
-                                                   const DominatorTree &DT) {
+/// The bytes of \p Object, if they are known at compile time.
+static std::optional<uint64_t> fixedSize(const AllocaInst &Object) {
   std::optional<TypeSize> Size =
       Object.getAllocationSize(Object.getDataLayout());
   if (!Size || Size->isScalable())
+    return std::nullopt;
+  return Size->getFixedValue();
+}
+
+FlatteningObstacle coroptx::findFlatteningObstacle(AllocaInst &Object,
+                                                   const DominatorTree &DT) {
+  std::optional<uint64_t> Size = fixedSize(Object);
+  if (!Size)
     return {"the object has no fixed size", &Object};
-  HandleWeb Web(Object, Size->getFixedValue(), DT);
+  HandleWeb Web(Object, *Size, DT);
   if (Web.analyze())
     return {};
   return {Web.reason(), Web.culprit()};
@@ -982,13 +992,11 @@ PreservedAnalyses FrameFlatteningPass::run(Function &F,
   bool Changed = removeUnreachableBlocks(F);
   if (Changed)
     FAM.invalidate(F, PreservedAnalyses::none());
-  const DataLayout &DL = F.getDataLayout();
   for (AllocaInst *Object : Objects) {
-    std::optional<TypeSize> Size = Object->getAllocationSize(DL);
-    if (!Size || Size->isScalable())
+    std::optional<uint64_t> Size = fixedSize(*Object);
+    if (!Size)
       continue;
-    HandleWeb Web(*Object, Size->getFixedValue(),
-                  FAM.getResult<DominatorTreeAnalysis>(F));
+    HandleWeb Web(*Object, *Size, FAM.getResult<DominatorTreeAnalysis>(F));
     auto &Remarks = FAM.getResult<OptimizationRemarkEmitterAnalysis>(F);
     if (!Web.analyze()) {
       if (!Web.reason().empty() && holdsCoroutineFrame(*Object))
