@@ -18,10 +18,14 @@
 //                   round folds the dispatch into callers. Then
 //                   LocalFramePlacementPass gives the frames CoroElide left
 //                   on the heap the stack of the function that holds them
-//                   (SROA and friends follow when it placed any).
+//                   (SROA and friends follow when it placed any);
+//                   InlineForFlatteningPass inlines the calls given handles
+//                   where the frames then flatten; FrameFlatteningPass makes
+//                   the frames of every other function SSA values where it
+//                   can.
 //  optimizer last   (-O0: DevirtualizePass for modules without coroutines),
-//                   GlobalDCE, to drop the ramps nobody calls any more, then
-//                   LoweringVerifierPass.
+//                   DeadDispatchArmsPass, GlobalDCE, to drop the ramps nobody
+//                   calls any more, then LoweringVerifierPass.
 //
 //===----------------------------------------------------------------------===//
 #include "coroptx/Passes/Pipeline.h"
