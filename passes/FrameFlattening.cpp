@@ -112,7 +112,8 @@ private:
   }
   /// The codes \p Pointer may hold at \p At: the slot tests that dominate
   /// \p At rule out frames whose slot never held the constant tested equal,
-  /// or held nothing but constants tested unequal.
+  /// or held nothing but constants tested unequal. A test on a frame also
+  /// constrains the addresses of its fields.
   CodeSet targetsAt(Value *Pointer, const Instruction &At,
                     unsigned Depth = 0);
   /// How many meeting points targetsAt looks back through.
@@ -695,6 +696,16 @@ CodeSet HandleWeb::targetsAt(Value *Pointer, const Instruction &At,
     for (const BasicBlock *Pred : predecessors(Block))
       Merged.insert_range(targetsAt(Pointer, *Pred->getTerminator(), Depth + 1));
     return Merged;
+  }
+  // A field's address sits at a fixed distance from its frame, which the
+  // tests name: it points only into the frames that pass them.
+  if (auto [Base, Distance] = baseAndOffset(Pointer);
+      Base != Pointer && Handles.contains(Base)) {
+    CodeSet Fields;
+    for (int64_t Frame : targetsAt(Base, At, Depth))
+      if (std::optional<int64_t> Field = moveCode(Frame, Distance))
+        Fields.insert(*Field);
+    Codes.remove_if([&](int64_t Code) { return !Fields.contains(Code); });
   }
   // A frame passes the unequal tests of a slot if the slot may hold
   // something none of them ruled out: the arm a dispatch chain ends in sees

@@ -9,6 +9,12 @@
 ; be half of the handle slot at 40. Without the test the object would stay
 ; in memory ("a handle slot is accessed in part").
 ;
+; A test on a frame also holds for its fields' addresses, even where the
+; address was computed before the test (EarlyCSE hoists the GEPs of a
+; placed frame to the entry): in @field_address_before_test the arm of
+; another coroutine stores a child's handle at 40, where this frame keeps a
+; pointer to its result. Only the arm's test rules that store out.
+;
 ; RUN: %opt-coroptx -passes='function(coroptx-flatten-frames)' -S %s \
 ; RUN:   -pass-remarks=coroptx-flatten-frames -pass-remarks-missed=coroptx-flatten-frames \
 ; RUN:   -o /dev/null 2>&1 | FileCheck %s --check-prefix=REMARK
@@ -25,6 +31,11 @@ target triple = "nvptx64-nvidia-cuda"
 ; CHECK-NOT:     alloca
 ; CHECK-NOT:     load
 ; CHECK:         ret void
+
+; CHECK-LABEL: define ptx_kernel void @field_address_before_test(
+; CHECK-NOT:     alloca
+; CHECK:         store i32 7, ptr %out
+; CHECK-NEXT:    ret void
 
 declare void @parent.resume(ptr)
 declare void @parent.destroy(ptr)
@@ -69,5 +80,35 @@ done:
   %flag = zext i1 %is.child to i32
   %result = add i32 %sum, %flag
   store i32 %result, ptr %out, align 4
+  ret void
+}
+
+declare void @worker.resume(ptr)
+declare void @other.resume(ptr)
+
+define ptx_kernel void @field_address_before_test(ptr %out) {
+entry:
+  %object = alloca [48 x i8], align 8
+  %result = alloca i32, align 4
+  store ptr @worker.resume, ptr %object, align 8
+  %result.slot = getelementptr inbounds i8, ptr %object, i64 40
+  store ptr %result, ptr %result.slot, align 8
+  %resume = load ptr, ptr %object, align 8
+  %is.other = icmp eq ptr %resume, @other.resume
+  br i1 %is.other, label %other, label %worker
+
+other:
+  %child = getelementptr inbounds i8, ptr %object, i64 16
+  store ptr %child, ptr %result.slot, align 8
+  br label %done
+
+worker:
+  %result.address = load ptr, ptr %result.slot, align 8
+  store i32 7, ptr %result.address, align 4
+  br label %done
+
+done:
+  %value = load i32, ptr %result, align 4
+  store i32 %value, ptr %out, align 4
   ret void
 }
