@@ -4,10 +4,16 @@
 //   (c) clang+arena     clang 22 alone: frames from a per-thread bump arena
 //   (d) coroptx         the same coroutines with -fplugin=CoroPTX.so
 // For each workload every variant must first compute what the hand-written
-// one computes; then the table gives time (median), ratio to hand-written,
+// one computes on the base grid; then the table gives time (median), ratio
+// to hand-written,
 // registers, local memory (stack frame) and spill bytes (from ptxas -v, when
 // the build's logs are given) and occupancy. It is a benchmark: it prints
 // figures and never judges them.
+//
+// A kernel that finishes in a few microseconds on the base grid would time
+// its launch, not its work: such a variant runs on a grid up to
+// kMaxGridScale times larger, until one launch takes kMinKernelMs, and its
+// time is divided by that scale (time per base grid, the "grid" column).
 //
 //   bench_coroutines [--reps N] [--ptxas-logs DIR] [--markdown FILE]
 //                    [--csv FILE]
@@ -35,7 +41,12 @@ struct variant {
   const char *kernel_namespace;
   bench::kernel_table kernels;
   bool uses_arena;
+  int max_grid_scale; // the arena variant's memory grows with the grid
 };
+
+/// A launch this long is far above the launch floor (about 6 us).
+constexpr float kMinKernelMs = 1.0f;
+constexpr int kMaxGridScale = 256;
 
 /// ptxas -v figures of one kernel.
 struct ptxas_usage {
@@ -85,8 +96,9 @@ ptxas_usage find_usage(const std::map<std::string, ptxas_usage> &log,
 }
 
 struct measurement {
-  float median_ms = 0;
+  float median_ms = 0; // per base grid
   int runs = 0;
+  int grid_scale = 1;
   bool same = false;
   cudaFuncAttributes attributes{};
   int blocks_per_sm = 0;
@@ -141,6 +153,15 @@ float launch_floor_ms(int blocks, int threads, int reps) {
   return median(std::move(times));
 }
 
+/// The power of two, at most \p max_scale, by which a grid whose kernel
+/// took \p base_ms must grow for one launch to take kMinKernelMs.
+int grid_scale(float base_ms, int max_scale) {
+  int scale = 1;
+  while (scale < max_scale && base_ms * scale < kMinKernelMs)
+    scale *= 2;
+  return scale;
+}
+
 measurement measure(const variant &v, bench::workload_id workload,
                     unsigned *out, int blocks, int threads, int reps,
                     const std::vector<unsigned> *expected) {
@@ -150,28 +171,32 @@ measurement measure(const variant &v, bench::workload_id workload,
   CHECK_CUDA(cudaFuncGetAttributes(&m.attributes, kernel));
   CHECK_CUDA(cudaOccupancyMaxActiveBlocksPerMultiprocessor(&m.blocks_per_sm,
                                                            kernel, threads, 0));
-  const unsigned n = blocks * threads;
   launch_timer timer;
-  std::vector<float> times;
-  for (int r = 0; r < reps; ++r) {
+  auto launch = [&](int scale) {
+    const unsigned n = blocks * scale * threads;
     if (v.uses_arena)
       bench::prepare_arena(n);
     CHECK_CUDA(cudaMemset(out, 0xff, n * sizeof(unsigned)));
-    const float ms = timer.time(kernel, blocks, threads, out);
-    times.push_back(ms);
-    // The first run doubles as warm-up; the slow variants (seconds per run)
-    // are timed once more at most.
-    if (r >= 1 && ms > 500)
-      break;
-  }
-  if (times.size() > 1)
-    times.erase(times.begin()); // warm-up
-  m.runs = static_cast<int>(times.size());
-  m.median_ms = median(std::move(times));
+    return timer.time(kernel, blocks * scale, threads, out);
+  };
+  // The first run, on the base grid, is the warm-up, gives the results to
+  // compare and tells how far the grid must grow.
+  const float base_ms = launch(1);
+  const unsigned n = blocks * threads;
   std::vector<unsigned> got(n);
   CHECK_CUDA(cudaMemcpy(got.data(), out, n * sizeof(unsigned),
                         cudaMemcpyDeviceToHost));
   m.same = !expected || got == *expected;
+  m.grid_scale = grid_scale(base_ms, v.max_grid_scale);
+  std::vector<float> times;
+  for (int r = 0; r < reps; ++r) {
+    times.push_back(launch(m.grid_scale) / m.grid_scale);
+    // The slow variants (seconds per run) are timed once.
+    if (times.back() > 500)
+      break;
+  }
+  m.runs = static_cast<int>(times.size());
+  m.median_ms = median(std::move(times));
   return m;
 }
 
@@ -205,10 +230,10 @@ int main(int argc, char **argv) {
   CHECK_CUDA(cudaDeviceSetLimit(cudaLimitStackSize, 32 * 1024));
 
   const variant variants[] = {
-      {"hand-written", nullptr, "12hand_written", bench::kernels_hand_written(), false},
-      {"clang+malloc", "clang_malloc.ptxas.txt", "12clang_malloc", bench::kernels_clang_malloc(), false},
-      {"clang+arena", "clang_arena.ptxas.txt", "11clang_arena", bench::kernels_clang_arena(), true},
-      {"coroptx", "coroptx.ptxas.txt", "7coroptx", bench::kernels_coroptx(), false},
+      {"hand-written", nullptr, "12hand_written", bench::kernels_hand_written(), false, kMaxGridScale},
+      {"clang+malloc", "clang_malloc.ptxas.txt", "12clang_malloc", bench::kernels_clang_malloc(), false, kMaxGridScale},
+      {"clang+arena", "clang_arena.ptxas.txt", "11clang_arena", bench::kernels_clang_arena(), true, 16},
+      {"coroptx", "coroptx.ptxas.txt", "7coroptx", bench::kernels_coroptx(), false, kMaxGridScale},
   };
   std::map<std::string, ptxas_usage> logs[4];
   if (!ptxas_logs.empty()) {
@@ -221,18 +246,18 @@ int main(int argc, char **argv) {
   const int blocks = props.multiProcessorCount * 4; // 1024 threads per SM
   const unsigned n = blocks * threads;
   unsigned *out = nullptr;
-  CHECK_CUDA(cudaMalloc(&out, n * sizeof(unsigned)));
+  CHECK_CUDA(cudaMalloc(&out, std::size_t(n) * kMaxGridScale * sizeof(unsigned)));
 
   // The floor under every time below: an empty kernel on the same grid.
   // Kernels near it measure the launch more than the work.
   const float floor_ms = launch_floor_ms(blocks, threads, reps);
 
   std::ostringstream table, csv;
-  table << "| workload | variant | time (ms) | vs hand-written | registers | "
-           "stack bytes | spill bytes (st/ld) | occupancy |\n"
-           "|---|---|---:|---:|---:|---:|---:|---:|\n";
-  csv << "workload,variant,ms,ratio,registers,stack_bytes,spill_store,"
-         "spill_load,occupancy\n";
+  table << "| workload | variant | time (ms) | grid | vs hand-written | "
+           "registers | stack bytes | spill bytes (st/ld) | occupancy |\n"
+           "|---|---|---:|---:|---:|---:|---:|---:|---:|\n";
+  csv << "workload,variant,ms,grid_scale,ratio,registers,stack_bytes,"
+         "spill_store,spill_load,occupancy\n";
   bool all_same = true;
   for (int w = 0; w < bench::workload_count; ++w) {
     auto workload = static_cast<bench::workload_id>(w);
@@ -256,9 +281,10 @@ int main(int argc, char **argv) {
           100.0 * m.blocks_per_sm * threads / props.maxThreadsPerMultiProcessor;
       char row[512];
       std::snprintf(row, sizeof row,
-                    "| %s | %s | %.3f%s | %.2fx | %d | %zu | %s | %.0f%% |%s\n",
+                    "| %s | %s | %.4f%s | x%d | %.2fx | %d | %zu | %s | %.0f%% |%s\n",
                     bench::workload_names[w], variants[v].name, m.median_ms,
-                    m.runs == 1 ? " (1 run)" : "", ratio, m.attributes.numRegs,
+                    m.runs == 1 ? " (1 run)" : "", m.grid_scale, ratio,
+                    m.attributes.numRegs,
                     m.attributes.localSizeBytes,
                     m.usage.spill_store_bytes < 0
                         ? "n/a"
@@ -268,16 +294,20 @@ int main(int argc, char **argv) {
                     occupancy, m.same ? "" : " RESULTS DIFFER");
       table << row;
       csv << '"' << bench::workload_names[w] << "\"," << variants[v].name << ','
-          << m.median_ms << ',' << ratio << ',' << m.attributes.numRegs << ','
+          << m.median_ms << ',' << m.grid_scale << ',' << ratio << ','
+          << m.attributes.numRegs << ','
           << m.attributes.localSizeBytes << ',' << m.usage.spill_store_bytes
           << ',' << m.usage.spill_load_bytes << ',' << occupancy << '\n';
     }
     std::fflush(stdout);
   }
-  table << "\nLaunch floor (an empty kernel on the same grid, median): "
-        << floor_ms << " ms.\n";
-  std::printf("bench_coroutines on %s: %u threads (%d blocks of %d), %d runs "
-              "per variant (median after a warm-up run)\n\n%s\nbench_coroutines: "
+  table << "\nLaunch floor (an empty kernel on the base grid, median): "
+        << floor_ms << " ms. Time is per base grid; \"grid\" is the factor "
+           "by which the grid grew so that one launch takes at least "
+        << kMinKernelMs << " ms.\n";
+  std::printf("bench_coroutines on %s: base grid %u threads (%d blocks of "
+              "%d), %d runs per variant (median after a warm-up run)\n\n%s\n"
+              "bench_coroutines: "
               "results %s\n",
               props.name, n, blocks, threads, reps, table.str().c_str(),
               all_same ? "identical in every variant" : "DIFFER");
