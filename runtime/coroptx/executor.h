@@ -225,7 +225,7 @@ public:
     std::uint32_t next = 0;
     for (;;) {
       reclaim_detached();
-      decision_time now;
+      const std::uint64_t now = Clock::now_ns();
       const std::uint32_t decision = group.min(vote(next, now, stop), done_vote);
       if (decision == stop_vote) {
         destroy_running();
@@ -330,37 +330,18 @@ private:
     COROPTX_HOST_DEVICE void await_resume() const noexcept {}
   };
 
-  /// The time of one scheduling decision, read from the clock the first
-  /// time a sleeping job asks for it: a decision among jobs that yielded
-  /// (wake_at == 0) reads no clock at all, which on the GPU saves a
-  /// %globaltimer read per task switch.
-  class decision_time {
-  public:
-    COROPTX_HOST_DEVICE std::uint64_t get() noexcept {
-      if (!read_) {
-        now_ = Clock::now_ns();
-        read_ = true;
-      }
-      return now_;
-    }
-
-  private:
-    std::uint64_t now_ = 0;
-    bool read_ = false;
-  };
-
   COROPTX_HOST_DEVICE static bool running(const slot &s) noexcept {
     return s.job && !s.finished;
   }
   COROPTX_HOST_DEVICE static bool ready(const slot &s,
-                                        decision_time &now) noexcept {
-    return running(s) && (s.wake_at == 0 || s.wake_at <= now.get());
+                                        std::uint64_t now) noexcept {
+    return running(s) && s.wake_at <= now;
   }
 
   /// This thread's vote: stop_vote if *stop is set and a job still runs,
   /// first_slot_vote plus how far past \p next its first ready slot is,
   /// idle_vote if its jobs all wait, done_vote if none is left.
-  COROPTX_HOST_DEVICE std::uint32_t vote(std::uint32_t next, decision_time &now,
+  COROPTX_HOST_DEVICE std::uint32_t vote(std::uint32_t next, std::uint64_t now,
                                          const volatile int *stop) const noexcept {
     if (live_ == 0)
       return done_vote;
