@@ -139,6 +139,8 @@ private:
   /// The handle \p V stores: itself, or the handle behind a ptrtoint.
   Value *storedHandle(Value *V) const;
   bool mergeInto(Value *V, const CodeSet &Codes, bool &Changed);
+  /// Marks the pointer slot at \p Offset as one that holds handles.
+  PointerSlot &handleSlot(int64_t Offset, bool &Changed);
   bool transfer(Instruction &I, bool &Changed);
   bool transferLoad(LoadInst &Load, bool &Changed);
   bool transferStore(StoreInst &Store, bool &Changed);
@@ -283,6 +285,13 @@ bool HandleWeb::mergeInto(Value *V, const CodeSet &Codes, bool &Changed) {
   return true;
 }
 
+PointerSlot &HandleWeb::handleSlot(int64_t Offset, bool &Changed) {
+  PointerSlot &Slot = Slots[Offset];
+  Changed |= !Slot.HoldsHandles;
+  Slot.HoldsHandles = true;
+  return Slot;
+}
+
 bool HandleWeb::transferMerge(Instruction &Merge, ArrayRef<Value *> Incoming,
                               bool &Changed) {
   if (!Merge.getType()->isPointerTy())
@@ -305,11 +314,8 @@ bool HandleWeb::transferMerge(Instruction &Merge, ArrayRef<Value *> Incoming,
       if (!mergeInto(Load, {}, Changed))
         return false;
       for (int64_t Target : targetsAt(Load->getPointerOperand(), *Load))
-        if (isObjectCode(Target)) {
-          PointerSlot &Slot = Slots[offsetOf(Target)];
-          Changed |= !Slot.HoldsHandles;
-          Slot.HoldsHandles = true;
-        }
+        if (isObjectCode(Target))
+          handleSlot(offsetOf(Target), Changed);
     } else if (!isa<GetElementPtrInst, PHINode, SelectInst, LoadInst>(V)) {
       // Those may still turn out to be handles at a later round; the
       // final check sees whether they did.
@@ -346,10 +352,7 @@ bool HandleWeb::transferLoad(LoadInst &Load, bool &Changed) {
   CodeSet Codes;
   for (int64_t Target : Targets) {
     if (isObjectCode(Target)) {
-      PointerSlot &Slot = Slots[offsetOf(Target)];
-      Changed |= !Slot.HoldsHandles;
-      Slot.HoldsHandles = true;
-      Codes.insert_range(Slot.Contents);
+      Codes.insert_range(handleSlot(offsetOf(Target), Changed).Contents);
       continue;
     }
     // A constant frame (the no-op coroutine's) has a known initializer.
@@ -385,9 +388,7 @@ bool HandleWeb::transferStore(StoreInst &Store, bool &Changed) {
     }
     int64_t Offset = offsetOf(Target);
     if (Handle) {
-      PointerSlot &Slot = Slots[Offset];
-      Changed |= !Slot.HoldsHandles;
-      Slot.HoldsHandles = true;
+      PointerSlot &Slot = handleSlot(Offset, Changed);
       size_t Before = Slot.Contents.size();
       Slot.Contents.insert_range(Handles.lookup(Handle));
       Changed |= Slot.Contents.size() != Before;
