@@ -554,11 +554,9 @@ SmallVector<std::pair<Value *, int64_t>, 2>
 HandleWeb::slotsRead(Value *Compared) const {
   SmallVector<std::pair<Value *, int64_t>, 2> Slots;
   if (auto *Load = dyn_cast<LoadInst>(Compared)) {
-    // The slot's own address, and the frame it is a field of.
-    Value *Address = Load->getPointerOperand();
-    Slots.push_back({Address, 0});
-    if (auto [Base, Offset] = baseAndOffset(Address); Base != Address)
-      Slots.push_back({Base, Offset});
+    // The frame the slot is a field of; targetsAt carries the test over to
+    // the slot's own address, as to every field of the frame.
+    Slots.push_back(baseAndOffset(Load->getPointerOperand()));
     return Slots;
   }
   // A loop walking a chain of frames (a destroy that goes on to the child)
