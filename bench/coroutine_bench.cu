@@ -99,6 +99,7 @@ struct measurement {
   float median_ms = 0; // per base grid
   int runs = 0;
   int grid_scale = 1;
+  std::vector<unsigned> results; // on the base grid
   bool same = false;
   cudaFuncAttributes attributes{};
   int blocks_per_sm = 0;
@@ -182,11 +183,11 @@ measurement measure(const variant &v, bench::workload_id workload,
   // The first run, on the base grid, is the warm-up, gives the results to
   // compare and tells how far the grid must grow.
   const float base_ms = launch(1);
-  const unsigned n = blocks * threads;
-  std::vector<unsigned> got(n);
-  CHECK_CUDA(cudaMemcpy(got.data(), out, n * sizeof(unsigned),
+  m.results.resize(blocks * threads);
+  CHECK_CUDA(cudaMemcpy(m.results.data(), out,
+                        m.results.size() * sizeof(unsigned),
                         cudaMemcpyDeviceToHost));
-  m.same = !expected || got == *expected;
+  m.same = !expected || m.results == *expected;
   m.grid_scale = grid_scale(base_ms, v.max_grid_scale);
   std::vector<float> times;
   for (int r = 0; r < reps; ++r) {
@@ -261,16 +262,12 @@ int main(int argc, char **argv) {
   bool all_same = true;
   for (int w = 0; w < bench::workload_count; ++w) {
     auto workload = static_cast<bench::workload_id>(w);
-    std::vector<unsigned> expected(n);
     measurement results[4];
     for (int v = 0; v < 4; ++v) {
       std::fprintf(stderr, "bench_coroutines: %s, %s\n",
                    bench::workload_names[w], variants[v].name);
       results[v] = measure(variants[v], workload, out, blocks, threads, reps,
-                           v == 0 ? nullptr : &expected);
-      if (v == 0)
-        CHECK_CUDA(cudaMemcpy(expected.data(), out, n * sizeof(unsigned),
-                              cudaMemcpyDeviceToHost));
+                           v == 0 ? nullptr : &results[0].results);
       results[v].usage = find_usage(logs[v], variants[v].kernel_namespace, workload);
     }
     for (int v = 0; v < 4; ++v) {
