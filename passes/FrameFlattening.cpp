@@ -51,6 +51,8 @@ using namespace coroptx;
 
 STATISTIC(NumFlattenedObjects, "Stack objects whose handles became codes");
 STATISTIC(NumRewrittenAccesses, "Accesses through handles at fixed offsets");
+STATISTIC(NumFoldedDispatchCompares,
+          "Dispatch compares on frame slots turned into tests of codes");
 
 namespace {
 
@@ -150,6 +152,11 @@ private:
   bool slotsAreConsistent();
 
   Value *codeOf(Value *V);
+  /// The code of \p V where \p At uses it: a constant where the tests
+  /// that hold there leave one target. A constant next code on every edge
+  /// of a transfer loop is what lets DFA jump threading remove the loop's
+  /// dispatch.
+  Value *codeAt(Value *V, const Instruction &At);
   Value *objectByte(IRBuilder<> &B, int64_t Offset);
   Align alignAt(int64_t Offset, Align Claimed) const;
   /// \p Accessed, or the integer of its store size where it has bits to
@@ -157,6 +164,13 @@ private:
   Type *wholeBytes(Type *Accessed) const;
   void rewriteLoad(LoadInst &Load);
   void rewriteStore(StoreInst &Store);
+  /// How a dispatch compare of the slot \p Slot with \p Tested comes out,
+  /// where every value the slot may hold gives the same answer.
+  std::optional<bool> dispatchOutcome(int64_t Slot, Constant *Tested);
+  /// Rewrites the dispatch compares of \p Load's value as tests of
+  /// \p AddressCode, given what the load reads at each target.
+  void rewriteDispatchCompares(LoadInst &Load, Value *AddressCode,
+                               ArrayRef<std::pair<int64_t, Value *>> Loaded);
 
   AllocaInst &Object;
   Function &F;
@@ -764,6 +778,15 @@ Value *HandleWeb::codeOf(Value *V) {
   return Code;
 }
 
+Value *HandleWeb::codeAt(Value *V, const Instruction &At) {
+  if (isa<Constant>(V))
+    return codeOf(V);
+  CodeSet Targets = targetsAt(V, At);
+  if (Targets.size() == 1)
+    return ConstantInt::get(Type::getInt32Ty(F.getContext()), Targets.front());
+  return codeOf(V);
+}
+
 Value *HandleWeb::objectByte(IRBuilder<> &B, int64_t Offset) {
   return B.CreateConstInBoundsGEP1_64(B.getInt8Ty(), &Object, Offset);
 }
@@ -785,9 +808,10 @@ Type *HandleWeb::wholeBytes(Type *Accessed) const {
 void HandleWeb::rewriteLoad(LoadInst &Load) {
   IRBuilder<> B(&Load);
   Type *CodeTy = B.getInt32Ty();
-  Value *AddressCode = codeOf(Load.getPointerOperand());
+  Value *AddressCode = codeAt(Load.getPointerOperand(), Load);
   bool LoadsHandle = isHandle(&Load);
   Value *Result = nullptr;
+  SmallVector<std::pair<int64_t, Value *>, 8> LoadedAt;
   for (int64_t Target :
        accessedTargets(targetsAt(Load.getPointerOperand(), Load), Load.getType())) {
     Value *Loaded;
@@ -819,15 +843,72 @@ void HandleWeb::rewriteLoad(LoadInst &Load) {
                                                     ConstantInt::get(CodeTy, Target)),
                                      Loaded, Result)
                     : Loaded;
+    LoadedAt.push_back({Target, Loaded});
   }
   if (!Result) // No target can be read: the load never runs.
     Result = PoisonValue::get(LoadsHandle ? CodeTy : Load.getType());
-  if (LoadsHandle)
+  if (LoadsHandle) {
     Codes[&Load] = Result;
-  else
+  } else {
+    rewriteDispatchCompares(Load, AddressCode, LoadedAt);
     Load.replaceAllUsesWith(Result);
+  }
   Replaced.push_back(&Load);
   ++NumRewrittenAccesses;
+}
+
+std::optional<bool> HandleWeb::dispatchOutcome(int64_t Slot, Constant *Tested) {
+  if (isObjectCode(Slot) && mayHoldUnknown(Slot))
+    return std::nullopt;
+  std::optional<CodeSet> Contents = slotContents(Slot);
+  if (!Contents)
+    return std::nullopt;
+  int64_t TestedCode = constantCode(Tested);
+  if (!Contents->contains(TestedCode))
+    return false;
+  // A null resume slot marks a finished coroutine, and resuming one is
+  // undefined: every compare of the chain fails, and the last arm assumes
+  // its callee. So where the slot holds the tested part or null, the
+  // compare may as well pick the part.
+  if (all_of(*Contents,
+             [&](int64_t Code) { return Code == TestedCode || Code == 0; }))
+    return true;
+  return std::nullopt;
+}
+
+void HandleWeb::rewriteDispatchCompares(
+    LoadInst &Load, Value *AddressCode,
+    ArrayRef<std::pair<int64_t, Value *>> Loaded) {
+  if (Loaded.empty())
+    return;
+  Type *CodeTy = Type::getInt32Ty(F.getContext());
+  for (User *U : make_early_inc_range(Load.users())) {
+    // Devirtualize's compares: the loaded slot against a coroutine part.
+    auto *Compare = dyn_cast<ICmpInst>(U);
+    if (!Compare || !Compare->isEquality())
+      continue;
+    auto *Tested = dyn_cast<Function>(
+        Compare->getOperand(Compare->getOperand(0) == &Load ? 1 : 0));
+    if (!Tested || coroutinePart(*Tested) == CoroutinePart::None)
+      continue;
+    bool IsEqual = Compare->getPredicate() == ICmpInst::ICMP_EQ;
+    IRBuilder<> B(Compare);
+    Value *Outcome = nullptr;
+    for (auto [Target, Read] : Loaded) {
+      std::optional<bool> Decided = dispatchOutcome(Target, Tested);
+      Value *Here = Decided
+                        ? B.getInt1(*Decided == IsEqual)
+                        : B.CreateICmp(Compare->getPredicate(), Read, Tested);
+      Outcome = Outcome ? B.CreateSelect(B.CreateICmpEQ(
+                                             AddressCode,
+                                             ConstantInt::get(CodeTy, Target)),
+                                         Here, Outcome)
+                        : Here;
+    }
+    Compare->replaceAllUsesWith(Outcome);
+    Replaced.push_back(Compare);
+    ++NumFoldedDispatchCompares;
+  }
 }
 
 void HandleWeb::rewriteStore(StoreInst &Store) {
@@ -835,7 +916,7 @@ void HandleWeb::rewriteStore(StoreInst &Store) {
   Type *CodeTy = B.getInt32Ty();
   Value *Stored = Store.getValueOperand();
   Value *Handle = storedHandle(Stored);
-  Value *AddressCode = codeOf(Store.getPointerOperand());
+  Value *AddressCode = codeAt(Store.getPointerOperand(), Store);
   SmallVector<int64_t, 8> Targets;
   for (int64_t Target : accessedTargets(targetsAt(Store.getPointerOperand(), Store),
                                        Stored->getType()))
@@ -846,7 +927,7 @@ void HandleWeb::rewriteStore(StoreInst &Store) {
     auto Slot = Slots.find(Offset);
     Value *Written = B.CreateZExt(Stored, wholeBytes(Stored->getType()));
     if (Slot != Slots.end() && Slot->second.HoldsHandles)
-      Written = B.CreateZExt(Handle ? codeOf(Handle)
+      Written = B.CreateZExt(Handle ? codeAt(Handle, Store)
                                   : codeOf(cast<Constant>(Stored)),
                            B.getInt64Ty());
     Align Alignment = alignAt(Offset, Store.getAlign());
@@ -884,7 +965,7 @@ void HandleWeb::rewrite() {
         Value *Base = GEP->getPointerOperand();
         APInt Delta(DL.getIndexTypeSizeInBits(GEP->getType()), 0);
         GEP->accumulateConstantOffset(DL, Delta);
-        Value *BaseCode = codeOf(Base);
+        Value *BaseCode = codeAt(Base, *GEP);
         Value *Moved = B.CreateAdd(
             BaseCode, ConstantInt::get(CodeTy, Delta.getSExtValue()));
         // Constants do not move by adding; a step the analysis found to
@@ -905,8 +986,8 @@ void HandleWeb::rewrite() {
                  Select && isHandle(Select)) {
         Codes[Select] =
             B.CreateSelect(Select->getCondition(),
-                           codeOf(Select->getTrueValue()),
-                           codeOf(Select->getFalseValue()));
+                           codeAt(Select->getTrueValue(), *Select),
+                           codeAt(Select->getFalseValue(), *Select));
         Replaced.push_back(Select);
       } else if (auto *Load = dyn_cast<LoadInst>(&I);
                  Load && isHandle(Load->getPointerOperand())) {
@@ -918,8 +999,8 @@ void HandleWeb::rewrite() {
                  Compare && (isHandle(Compare->getOperand(0)) ||
                              isHandle(Compare->getOperand(1)))) {
         Compare->replaceAllUsesWith(B.CreateICmp(Compare->getPredicate(),
-                                                 codeOf(Compare->getOperand(0)),
-                                                 codeOf(Compare->getOperand(1))));
+                                                 codeAt(Compare->getOperand(0), *Compare),
+                                                 codeAt(Compare->getOperand(1), *Compare)));
         Replaced.push_back(Compare);
       } else if (isa<PtrToIntInst>(I) && isHandle(I.getOperand(0))) {
         Replaced.push_back(&I);
@@ -934,7 +1015,7 @@ void HandleWeb::rewrite() {
   for (PHINode *Phi : Phis) {
     auto *CodePhi = cast<PHINode>(Codes[Phi]);
     for (auto [Incoming, Block] : zip(Phi->incoming_values(), Phi->blocks()))
-      CodePhi->addIncoming(codeOf(Incoming), Block);
+      CodePhi->addIncoming(codeAt(Incoming, *Block->getTerminator()), Block);
     Replaced.push_back(Phi);
   }
 

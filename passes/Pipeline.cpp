@@ -48,6 +48,7 @@
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Transforms/IPO/GlobalDCE.h"
 #include "llvm/Transforms/InstCombine/InstCombine.h"
+#include "llvm/Transforms/Scalar/DFAJumpThreading.h"
 #include "llvm/Transforms/Scalar/EarlyCSE.h"
 #include "llvm/Transforms/Scalar/SCCP.h"
 #include "llvm/Transforms/Scalar/SROA.h"
@@ -130,6 +131,18 @@ FunctionPassManager frameSimplification() {
   return Simplify;
 }
 
+/// After flattening, a transfer loop dispatches with a switch on the code
+/// of the frame it resumes, and every arm leaves a constant code for the
+/// next trip: DFA jump threading sends each arm straight to the next one,
+/// and what is left is the loop a programmer would write.
+FunctionPassManager flattenedFrameSimplification() {
+  FunctionPassManager Simplify = frameSimplification();
+  Simplify.addPass(DFAJumpThreadingPass());
+  Simplify.addPass(SimplifyCFGPass());
+  Simplify.addPass(InstCombinePass());
+  return Simplify;
+}
+
 /// FrameFlattening, and the simplification after it on the functions it
 /// changed only.
 struct FlattenFramesAndSimplify : PassInfoMixin<FlattenFramesAndSimplify> {
@@ -138,7 +151,7 @@ struct FlattenFramesAndSimplify : PassInfoMixin<FlattenFramesAndSimplify> {
     if (PA.areAllPreserved())
       return PA;
     FAM.invalidate(F, PA);
-    frameSimplification().run(F, FAM);
+    flattenedFrameSimplification().run(F, FAM);
     return PreservedAnalyses::none();
   }
 };

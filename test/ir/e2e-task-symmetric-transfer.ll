@@ -18,21 +18,16 @@
 ; RUN: FileCheck %s --check-prefix=CLEAN < %t.o0.ll
 
 ; Both frames are placed in the kernel, and the transfers run in the transfer
-; loop, inlined into the kernel: compares of the resume slot against the
-; module's resume functions. No indirect call.
+; loop, inlined into the kernel. The placed frames became SSA values
+; (FrameFlattening), the dispatch compares tests of the frames' codes, and
+; DFA jump threading runs each resume part straight after the one that
+; transfers to it: no loop is left, only the arithmetic of the two tasks.
 ; CHECK-LABEL: define dso_local ptx_kernel void @_Z1kPiii(
-; The placed frames became SSA values (FrameFlattening): no stack object,
-; no load, and the transfer loop's resume slot is a phi of parts.
-; CHECK-NOT:     {{alloca|load }}
-; CHECK-NOT:     call {{[^@(]*}}%
-; CHECK:       {{dispatch[.0-9a-z]*}}:
-; CHECK:         phi ptr [ @_Z7add_dblii.resume, %entry ]
-; CHECK-NOT:     {{alloca|load }}
-; CHECK:         icmp eq ptr {{%.*}}, @_Z3dbli.resume
-; CHECK-NOT:     {{alloca|load |call [^@(]*%}}
-; CHECK:         icmp eq ptr {{%.*}}, @_Z7add_dblii.resume
-; CHECK-NOT:     {{alloca|load |call [^@(]*%}}
-; CHECK:         ret void
+; CHECK-NEXT:  entry:
+; CHECK-NEXT:    %sum.i = add nsw i32 %b, %a
+; CHECK-NEXT:    %v.i.i.i = shl nsw i32 %sum.i, 1
+; CHECK-NEXT:    store i32 %v.i.i.i, ptr %out, align 4
+; CHECK-NEXT:    ret void
 ; CHECK-NEXT:  }
 
 ; At -O0 (the nested O1 pipeline) the destroy dispatch stays a call that takes
