@@ -157,6 +157,13 @@ private:
   /// of a transfer loop is what lets DFA jump threading remove the loop's
   /// dispatch.
   Value *codeAt(Value *V, const Instruction &At);
+  /// The code of \p V given \p Targets, the codes it may hold at its use.
+  Value *codeAmong(Value *V, const CodeSet &Targets);
+  /// \p IfTarget where \p Code is \p Target, else \p Otherwise; just
+  /// \p IfTarget when there is no other value yet (the first target of a
+  /// chain needs no compare).
+  Value *pickByCode(IRBuilder<> &B, Value *Code, int64_t Target,
+                    Value *IfTarget, Value *Otherwise);
   Value *objectByte(IRBuilder<> &B, int64_t Offset);
   Align alignAt(int64_t Offset, Align Claimed) const;
   /// \p Accessed, or the integer of its store size where it has bits to
@@ -781,10 +788,21 @@ Value *HandleWeb::codeOf(Value *V) {
 Value *HandleWeb::codeAt(Value *V, const Instruction &At) {
   if (isa<Constant>(V))
     return codeOf(V);
-  CodeSet Targets = targetsAt(V, At);
-  if (Targets.size() == 1)
+  return codeAmong(V, targetsAt(V, At));
+}
+
+Value *HandleWeb::codeAmong(Value *V, const CodeSet &Targets) {
+  if (!isa<Constant>(V) && Targets.size() == 1)
     return ConstantInt::get(Type::getInt32Ty(F.getContext()), Targets.front());
   return codeOf(V);
+}
+
+Value *HandleWeb::pickByCode(IRBuilder<> &B, Value *Code, int64_t Target,
+                             Value *IfTarget, Value *Otherwise) {
+  if (!Otherwise)
+    return IfTarget;
+  return B.CreateSelect(B.CreateICmpEQ(Code, B.getInt32(Target)), IfTarget,
+                        Otherwise);
 }
 
 Value *HandleWeb::objectByte(IRBuilder<> &B, int64_t Offset) {
@@ -808,12 +826,12 @@ Type *HandleWeb::wholeBytes(Type *Accessed) const {
 void HandleWeb::rewriteLoad(LoadInst &Load) {
   IRBuilder<> B(&Load);
   Type *CodeTy = B.getInt32Ty();
-  Value *AddressCode = codeAt(Load.getPointerOperand(), Load);
+  CodeSet AddressTargets = targetsAt(Load.getPointerOperand(), Load);
+  Value *AddressCode = codeAmong(Load.getPointerOperand(), AddressTargets);
   bool LoadsHandle = isHandle(&Load);
   Value *Result = nullptr;
   SmallVector<std::pair<int64_t, Value *>, 8> LoadedAt;
-  for (int64_t Target :
-       accessedTargets(targetsAt(Load.getPointerOperand(), Load), Load.getType())) {
+  for (int64_t Target : accessedTargets(AddressTargets, Load.getType())) {
     Value *Loaded;
     if (isObjectCode(Target)) {
       int64_t Offset = offsetOf(Target);
@@ -839,10 +857,7 @@ void HandleWeb::rewriteLoad(LoadInst &Load) {
         Loaded = B.CreateAlignedLoad(Load.getType(), constantOf(Target),
                                      Load.getAlign());
     }
-    Result = Result ? B.CreateSelect(B.CreateICmpEQ(AddressCode,
-                                                    ConstantInt::get(CodeTy, Target)),
-                                     Loaded, Result)
-                    : Loaded;
+    Result = pickByCode(B, AddressCode, Target, Loaded, Result);
     LoadedAt.push_back({Target, Loaded});
   }
   if (!Result) // No target can be read: the load never runs.
@@ -881,7 +896,6 @@ void HandleWeb::rewriteDispatchCompares(
     ArrayRef<std::pair<int64_t, Value *>> Loaded) {
   if (Loaded.empty())
     return;
-  Type *CodeTy = Type::getInt32Ty(F.getContext());
   for (User *U : make_early_inc_range(Load.users())) {
     // Devirtualize's compares: the loaded slot against a coroutine part.
     auto *Compare = dyn_cast<ICmpInst>(U);
@@ -899,11 +913,7 @@ void HandleWeb::rewriteDispatchCompares(
       Value *Here = Decided
                         ? B.getInt1(*Decided == IsEqual)
                         : B.CreateICmp(Compare->getPredicate(), Read, Tested);
-      Outcome = Outcome ? B.CreateSelect(B.CreateICmpEQ(
-                                             AddressCode,
-                                             ConstantInt::get(CodeTy, Target)),
-                                         Here, Outcome)
-                        : Here;
+      Outcome = pickByCode(B, AddressCode, Target, Here, Outcome);
     }
     Compare->replaceAllUsesWith(Outcome);
     Replaced.push_back(Compare);
@@ -913,13 +923,13 @@ void HandleWeb::rewriteDispatchCompares(
 
 void HandleWeb::rewriteStore(StoreInst &Store) {
   IRBuilder<> B(&Store);
-  Type *CodeTy = B.getInt32Ty();
   Value *Stored = Store.getValueOperand();
   Value *Handle = storedHandle(Stored);
-  Value *AddressCode = codeAt(Store.getPointerOperand(), Store);
+  Value *StoredCode = Handle ? codeAt(Handle, Store) : nullptr;
+  CodeSet AddressTargets = targetsAt(Store.getPointerOperand(), Store);
+  Value *AddressCode = codeAmong(Store.getPointerOperand(), AddressTargets);
   SmallVector<int64_t, 8> Targets;
-  for (int64_t Target : accessedTargets(targetsAt(Store.getPointerOperand(), Store),
-                                       Stored->getType()))
+  for (int64_t Target : accessedTargets(AddressTargets, Stored->getType()))
     if (isObjectCode(Target)) // Stores to constant memory never run.
       Targets.push_back(Target);
   for (int64_t Target : Targets) {
@@ -927,18 +937,16 @@ void HandleWeb::rewriteStore(StoreInst &Store) {
     auto Slot = Slots.find(Offset);
     Value *Written = B.CreateZExt(Stored, wholeBytes(Stored->getType()));
     if (Slot != Slots.end() && Slot->second.HoldsHandles)
-      Written = B.CreateZExt(Handle ? codeAt(Handle, Store)
-                                  : codeOf(cast<Constant>(Stored)),
-                           B.getInt64Ty());
+      Written = B.CreateZExt(
+          StoredCode ? StoredCode : codeOf(cast<Constant>(Stored)),
+          B.getInt64Ty());
     Align Alignment = alignAt(Offset, Store.getAlign());
     Value *Address = objectByte(B, Offset);
     if (Targets.size() > 1) {
       // Written back unchanged unless this is the target: the object is
       // private to the thread, so the extra store is invisible.
       Value *Old = B.CreateAlignedLoad(Written->getType(), Address, Alignment);
-      Written = B.CreateSelect(
-          B.CreateICmpEQ(AddressCode, ConstantInt::get(CodeTy, Target)), Written,
-          Old);
+      Written = pickByCode(B, AddressCode, Target, Written, Old);
     }
     B.CreateAlignedStore(Written, Address, Alignment);
   }
@@ -976,9 +984,7 @@ void HandleWeb::rewrite() {
           std::optional<int64_t> To = moveCode(Code, Delta.getSExtValue());
           if (!To)
             continue;
-          Moved = B.CreateSelect(
-              B.CreateICmpEQ(BaseCode, ConstantInt::get(CodeTy, Code)),
-              ConstantInt::get(CodeTy, *To), Moved);
+          Moved = pickByCode(B, BaseCode, Code, B.getInt32(*To), Moved);
         }
         Codes[GEP] = Moved;
         Replaced.push_back(GEP);
