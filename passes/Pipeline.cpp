@@ -20,9 +20,10 @@
 //                   on the heap the stack of the function that holds them
 //                   (SROA and friends follow when it placed any);
 //                   InlineForFlatteningPass inlines the calls given handles
-//                   where the frames then flatten; FrameFlatteningPass makes
-//                   the frames of every other function SSA values where it
-//                   can.
+//                   where the frames then flatten; in every function,
+//                   FrameFlatteningPass makes the frames SSA values where it
+//                   can, and DispatchNarrowingPass drops the dispatch arms of
+//                   parts that the frames left in memory never hold.
 //  optimizer last   (-O0: DevirtualizePass for modules without coroutines),
 //                   DeadDispatchArmsPass, GlobalDCE, to drop the ramps nobody
 //                   calls any more, then LoweringVerifierPass.
@@ -35,6 +36,7 @@
 #include "coroptx/Passes/DeadDispatchArms.h"
 #include "coroptx/Passes/DeviceModule.h"
 #include "coroptx/Passes/Devirtualize.h"
+#include "coroptx/Passes/DispatchNarrowing.h"
 #include "coroptx/Passes/FrameFlattening.h"
 #include "coroptx/Passes/FrameReport.h"
 #include "coroptx/Passes/InlineForFlattening.h"
@@ -143,15 +145,21 @@ FunctionPassManager flattenedFrameSimplification() {
   return Simplify;
 }
 
-/// FrameFlattening, and the simplification after it on the functions it
-/// changed only.
+/// FrameFlattening, then DispatchNarrowing for the frames that stay in
+/// memory, each followed by its simplification on the functions it changed
+/// only.
 struct FlattenFramesAndSimplify : PassInfoMixin<FlattenFramesAndSimplify> {
   PreservedAnalyses run(Function &F, FunctionAnalysisManager &FAM) {
-    PreservedAnalyses PA = FrameFlatteningPass().run(F, FAM);
-    if (PA.areAllPreserved())
-      return PA;
-    FAM.invalidate(F, PA);
-    flattenedFrameSimplification().run(F, FAM);
+    PreservedAnalyses Flattened = FrameFlatteningPass().run(F, FAM);
+    if (!Flattened.areAllPreserved()) {
+      FAM.invalidate(F, Flattened);
+      flattenedFrameSimplification().run(F, FAM);
+    }
+    PreservedAnalyses Narrowed = DispatchNarrowingPass().run(F, FAM);
+    if (Narrowed.areAllPreserved())
+      return Flattened;
+    FAM.invalidate(F, Narrowed);
+    frameSimplification().run(F, FAM);
     return PreservedAnalyses::none();
   }
 };
@@ -307,7 +315,9 @@ void coroptx::registerCoroPTXPassNames(PassBuilder &PB) {
         return addIfNamed<AwaiterAttributesPass>(
                    Name, "coroptx-awaiter-attributes", FPM) ||
                addIfNamed<FrameFlatteningPass>(Name, "coroptx-flatten-frames",
-                                               FPM);
+                                               FPM) ||
+               addIfNamed<DispatchNarrowingPass>(
+                   Name, "coroptx-narrow-dispatch", FPM);
       });
   PB.registerPipelineParsingCallback(
       [](StringRef Name, ModulePassManager &MPM,
