@@ -15,8 +15,14 @@
 // kMaxGridScale times larger, until one launch takes kMinKernelMs, and its
 // time is divided by that scale (time per base grid, the "grid" column).
 //
+// --blocks N sets the base grid (default 4 blocks of 256 per SM) and keeps
+// every grid at that size: with few blocks, every thread's local memory
+// fits in L2, which tells a kernel bound by its frames' memory traffic from
+// one bound by its instructions. --workload TEXT runs only the workloads
+// whose name contains TEXT.
+//
 //   bench_coroutines [--reps N] [--ptxas-logs DIR] [--markdown FILE]
-//                    [--csv FILE]
+//                    [--csv FILE] [--blocks N] [--workload TEXT]
 #include "../examples/cuda_check.h"
 #include "workload_ids.h"
 
@@ -165,6 +171,7 @@ int grid_scale(float base_ms, int max_scale) {
 
 measurement measure(const variant &v, bench::workload_id workload,
                     unsigned *out, int blocks, int threads, int reps,
+                    int max_grid_scale,
                     const std::vector<unsigned> *expected) {
   measurement m;
   auto kernel = reinterpret_cast<kernel_fn>(const_cast<void *>(
@@ -188,7 +195,8 @@ measurement measure(const variant &v, bench::workload_id workload,
                         m.results.size() * sizeof(unsigned),
                         cudaMemcpyDeviceToHost));
   m.same = !expected || m.results == *expected;
-  m.grid_scale = grid_scale(base_ms, v.max_grid_scale);
+  m.grid_scale =
+      grid_scale(base_ms, std::min(v.max_grid_scale, max_grid_scale));
   std::vector<float> times;
   for (int r = 0; r < reps; ++r) {
     times.push_back(launch(m.grid_scale) / m.grid_scale);
@@ -204,8 +212,8 @@ measurement measure(const variant &v, bench::workload_id workload,
 } // namespace
 
 int main(int argc, char **argv) {
-  int reps = 11;
-  std::string ptxas_logs, markdown_path, csv_path;
+  int reps = 11, fixed_blocks = 0;
+  std::string ptxas_logs, markdown_path, csv_path, only_workload;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string flag = argv[i];
     if (flag == "--reps")
@@ -216,6 +224,10 @@ int main(int argc, char **argv) {
       markdown_path = argv[i + 1];
     else if (flag == "--csv")
       csv_path = argv[i + 1];
+    else if (flag == "--blocks")
+      fixed_blocks = std::atoi(argv[i + 1]);
+    else if (flag == "--workload")
+      only_workload = argv[i + 1];
   }
   int devices = 0;
   if (cudaGetDeviceCount(&devices) != cudaSuccess || devices == 0) {
@@ -244,7 +256,10 @@ int main(int argc, char **argv) {
   }
 
   const int threads = 256;
-  const int blocks = props.multiProcessorCount * 4; // 1024 threads per SM
+  const int blocks = fixed_blocks > 0
+                         ? fixed_blocks
+                         : props.multiProcessorCount * 4; // 1024 threads per SM
+  const int max_grid_scale = fixed_blocks > 0 ? 1 : kMaxGridScale;
   const unsigned n = blocks * threads;
   unsigned *out = nullptr;
   CHECK_CUDA(cudaMalloc(&out, std::size_t(n) * kMaxGridScale * sizeof(unsigned)));
@@ -262,11 +277,14 @@ int main(int argc, char **argv) {
   bool all_same = true;
   for (int w = 0; w < bench::workload_count; ++w) {
     auto workload = static_cast<bench::workload_id>(w);
+    if (!std::strstr(bench::workload_names[w], only_workload.c_str()))
+      continue;
     measurement results[4];
     for (int v = 0; v < 4; ++v) {
       std::fprintf(stderr, "bench_coroutines: %s, %s\n",
                    bench::workload_names[w], variants[v].name);
       results[v] = measure(variants[v], workload, out, blocks, threads, reps,
+                           max_grid_scale,
                            v == 0 ? nullptr : &results[0].results);
       results[v].usage = find_usage(logs[v], variants[v].kernel_namespace, workload);
     }
