@@ -22,8 +22,10 @@
 //                   InlineForFlatteningPass inlines the calls given handles
 //                   where the frames then flatten; in every function,
 //                   FrameFlatteningPass makes the frames SSA values where it
-//                   can, and DispatchNarrowingPass drops the dispatch arms of
-//                   parts that the frames left in memory never hold.
+//                   can; for the frames left in memory, DispatchNarrowingPass
+//                   drops the dispatch arms of parts they never hold, and
+//                   TransferLoopPeelingPass peels the first transfers of
+//                   each resume out of the transfer loop.
 //  optimizer last   (-O0: DevirtualizePass for modules without coroutines),
 //                   DeadDispatchArmsPass, GlobalDCE, to drop the ramps nobody
 //                   calls any more, then LoweringVerifierPass.
@@ -44,14 +46,19 @@
 #include "coroptx/Passes/LocalFramePlacement.h"
 #include "coroptx/Passes/LoweringVerifier.h"
 #include "coroptx/Passes/TransferLoop.h"
+#include "coroptx/Passes/TransferLoopPeeling.h"
 
 #include "llvm/IR/Module.h"
 #include "llvm/Passes/PassBuilder.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Transforms/IPO/GlobalDCE.h"
 #include "llvm/Transforms/InstCombine/InstCombine.h"
+#include "llvm/Transforms/Scalar/CorrelatedValuePropagation.h"
 #include "llvm/Transforms/Scalar/DFAJumpThreading.h"
+#include "llvm/Transforms/Scalar/DeadStoreElimination.h"
 #include "llvm/Transforms/Scalar/EarlyCSE.h"
+#include "llvm/Transforms/Scalar/GVN.h"
+#include "llvm/Transforms/Scalar/JumpThreading.h"
 #include "llvm/Transforms/Scalar/SCCP.h"
 #include "llvm/Transforms/Scalar/SROA.h"
 #include "llvm/Transforms/Scalar/SimplifyCFG.h"
@@ -145,22 +152,51 @@ FunctionPassManager flattenedFrameSimplification() {
   return Simplify;
 }
 
-/// FrameFlattening, then DispatchNarrowing for the frames that stay in
-/// memory, each followed by its simplification on the functions it changed
-/// only.
+/// After the first trips of a transfer loop are peeled: GVN forwards what
+/// one trip stored to the next trip's loads, and the dispatch compares on
+/// forwarded parts fold.
+FunctionPassManager peeledTripSimplification() {
+  FunctionPassManager Simplify;
+  Simplify.addPass(InstCombinePass());
+  Simplify.addPass(JumpThreadingPass());
+  Simplify.addPass(SimplifyCFGPass());
+  Simplify.addPass(GVNPass());
+  Simplify.addPass(InstCombinePass());
+  Simplify.addPass(JumpThreadingPass());
+  Simplify.addPass(SimplifyCFGPass());
+  Simplify.addPass(GVNPass());
+  Simplify.addPass(CorrelatedValuePropagationPass());
+  Simplify.addPass(InstCombinePass());
+  Simplify.addPass(SimplifyCFGPass());
+  Simplify.addPass(DSEPass());
+  return Simplify;
+}
+
+/// Runs \p Pass on \p F and, if it changed anything, \p Simplify; what
+/// both preserved.
+template <class PassT>
+PreservedAnalyses runAndSimplify(PassT Pass, FunctionPassManager Simplify,
+                                 Function &F, FunctionAnalysisManager &FAM) {
+  PreservedAnalyses PA = Pass.run(F, FAM);
+  if (PA.areAllPreserved())
+    return PA;
+  FAM.invalidate(F, PA);
+  Simplify.run(F, FAM);
+  return PreservedAnalyses::none();
+}
+
+/// FrameFlattening; then, for the frames that stay in memory,
+/// DispatchNarrowing and TransferLoopPeeling. Each is followed by its
+/// simplification on the functions it changed only.
 struct FlattenFramesAndSimplify : PassInfoMixin<FlattenFramesAndSimplify> {
   PreservedAnalyses run(Function &F, FunctionAnalysisManager &FAM) {
-    PreservedAnalyses Flattened = FrameFlatteningPass().run(F, FAM);
-    if (!Flattened.areAllPreserved()) {
-      FAM.invalidate(F, Flattened);
-      flattenedFrameSimplification().run(F, FAM);
-    }
-    PreservedAnalyses Narrowed = DispatchNarrowingPass().run(F, FAM);
-    if (Narrowed.areAllPreserved())
-      return Flattened;
-    FAM.invalidate(F, Narrowed);
-    frameSimplification().run(F, FAM);
-    return PreservedAnalyses::none();
+    PreservedAnalyses PA = runAndSimplify(
+        FrameFlatteningPass(), flattenedFrameSimplification(), F, FAM);
+    PA.intersect(runAndSimplify(DispatchNarrowingPass(), frameSimplification(),
+                                F, FAM));
+    PA.intersect(
+        TransferLoopPeelingPass(peeledTripSimplification()).run(F, FAM));
+    return PA;
   }
 };
 
@@ -299,6 +335,15 @@ static bool addInlineForFlatteningIfNamed(StringRef Name,
   return true;
 }
 
+/// TransferLoopPeeling with the simplification the pipeline gives it.
+static bool addTransferLoopPeelingIfNamed(StringRef Name,
+                                          FunctionPassManager &FPM) {
+  if (Name != "coroptx-peel-transfer-loops")
+    return false;
+  FPM.addPass(TransferLoopPeelingPass(peeledTripSimplification()));
+  return true;
+}
+
 /// Adds \p PassT to \p PM when \p Name is \p Expected.
 template <class PassT, class PassManagerT>
 static bool addIfNamed(StringRef Name, StringRef Expected, PassManagerT &PM) {
@@ -317,7 +362,8 @@ void coroptx::registerCoroPTXPassNames(PassBuilder &PB) {
                addIfNamed<FrameFlatteningPass>(Name, "coroptx-flatten-frames",
                                                FPM) ||
                addIfNamed<DispatchNarrowingPass>(
-                   Name, "coroptx-narrow-dispatch", FPM);
+                   Name, "coroptx-narrow-dispatch", FPM) ||
+               addTransferLoopPeelingIfNamed(Name, FPM);
       });
   PB.registerPipelineParsingCallback(
       [](StringRef Name, ModulePassManager &MPM,

@@ -4,8 +4,13 @@
 // frames' object only ever holds the parts of the worker and of the child
 // it awaits, so DispatchNarrowing drops every other coroutine's arm: the
 // kernel names no part of `level1`..`level3`, and ptxas sees a function
-// of a few hundred lines, not thousands.
-// RUN: %clang-device --cuda-gpu-arch=sm_90 -O2 -S %s -o %t.ptx
+// of a few hundred lines, not thousands. TransferLoopPeeling then takes the
+// first transfers of each resume (worker to child and back) out of the
+// transfer loop, which test/ir/peel-transfer-loops.ll checks in detail;
+// here the remark says that it ran on this kernel.
+// RUN: %clang-device --cuda-gpu-arch=sm_90 -O2 -S %s -o %t.ptx \
+// RUN:   -Rpass=coroptx-peel-transfer-loops 2> %t.remarks
+// RUN: FileCheck %s --input-file=%t.remarks --check-prefix=PEELED
 // RUN: FileCheck %s --input-file=%t.ptx
 // RUN: %if ptxas %{ %ptxas -arch=sm_90 %t.ptx -o /dev/null %}
 #include <coroptx/block_on.h>
@@ -45,6 +50,7 @@ __device__ worker awaiting_worker(unsigned seed, unsigned *result) {
   *result = acc;
 }
 
+// PEELED: remark: the first 2 transfers after a resume are peeled out of the transfer loop
 // CHECK-LABEL: .entry _Z11round_robinPjj(
 // CHECK-NOT: level{{[0-9]}}
 // CHECK: awaiting_worker

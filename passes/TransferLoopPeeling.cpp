@@ -1,0 +1,227 @@
+//===- TransferLoopPeeling.cpp - The first transfers of a resume, inline --===//
+//
+// Where frames stay in memory (an array of workers indexed by a counter, an
+// executor's job slots), resuming a frame enters the transfer loop, which
+// loads the next handle's resume slot and dispatches on it, trip after
+// trip. An await of a child that completes at once is three trips: the
+// parent's part writes the child's frame and names it, the child's part
+// reads its arguments back, writes its result and names the parent, and the
+// parent's part reads the result. Every one of those loads depends on the
+// store before it, through memory, and each trip compares the slot again.
+//
+// Peeled, the first trips are straight-line code in which the handle of
+// each trip is the SSA value the trip before computed: GVN forwards the
+// resume slot the previous trip stored (the dispatch folds), the child's
+// arguments, its result and the suspend index; what stays is the loads of
+// the frame's state and the stores that keep it for the next resume. The
+// loop proper still follows, for longer chains.
+//
+// A transfer loop is recognized by what it does: its header merges a handle
+// whose resume slot it loads and compares with a coroutine part.
+//
+//===----------------------------------------------------------------------===//
+#include "coroptx/Passes/TransferLoopPeeling.h"
+#include "coroptx/Passes/DeviceModule.h"
+
+#include "llvm/ADT/Statistic.h"
+#include "llvm/Analysis/AssumptionCache.h"
+#include "llvm/Analysis/LoopInfo.h"
+#include "llvm/Analysis/OptimizationRemarkEmitter.h"
+#include "llvm/Analysis/ScalarEvolution.h"
+#include "llvm/IR/Constants.h"
+#include "llvm/IR/Dominators.h"
+#include "llvm/IR/Instructions.h"
+#include "llvm/IR/Module.h"
+#include "llvm/Transforms/Scalar/SimplifyCFG.h"
+#include "llvm/Transforms/Utils/Local.h"
+#include "llvm/Transforms/Utils/LoopPeel.h"
+#include "llvm/Transforms/Utils/LoopSimplify.h"
+#include "llvm/Transforms/Utils/ValueMapper.h"
+
+#define DEBUG_TYPE "coroptx-peel-transfer-loops"
+
+using namespace llvm;
+using namespace coroptx;
+
+STATISTIC(NumPeeled, "Transfer loops whose first trips were peeled");
+
+/// Trips peeled: after the parent's first part, the child it awaits and
+/// the parent again.
+static constexpr unsigned TripsPeeled = 2;
+
+/// The most resume parts a peeled dispatch may hold (a worker, the task it
+/// awaits, and one more level).
+static constexpr unsigned MaxDispatchedParts = 3;
+
+/// The coroutine parts \p L's dispatch compares resume slots with.
+static SmallPtrSet<const Function *, 8> dispatchedParts(const Loop &L) {
+  SmallPtrSet<const Function *, 8> Parts;
+  for (const BasicBlock *Block : L.blocks())
+    for (const Instruction &I : *Block)
+      if (auto *Compare = dyn_cast<ICmpInst>(&I))
+        for (const Value *Operand : Compare->operands())
+          if (auto *Part = dyn_cast<Function>(Operand);
+              Part && coroutinePart(*Part) == CoroutinePart::Resume)
+            Parts.insert(Part);
+  return Parts;
+}
+
+/// True when the header of \p L merges a handle whose resume slot it loads
+/// and compares with a coroutine part; when the handle the loop starts from
+/// is not a parameter (then the function itself wrote the frames the first
+/// trips read: the shared coroptx.transfer.loop has nothing to forward);
+/// and when the dispatch is down to a few parts (DispatchNarrowing), so
+/// that peeling copies a few arms, not every coroutine of the module.
+static bool isTransferLoopOverOwnFrames(const Loop &L) {
+  if (dispatchedParts(L).size() > MaxDispatchedParts)
+    return false;
+  const BasicBlock &Header = *L.getHeader();
+  for (const PHINode &Handle : Header.phis()) {
+    if (!Handle.getType()->isPointerTy() ||
+        any_of(Handle.blocks(), [&](const BasicBlock *From) {
+          return !L.contains(From) &&
+                 isa<Argument>(Handle.getIncomingValueForBlock(From));
+        }))
+      continue;
+    for (const User *HandleUser : Handle.users()) {
+      auto *Slot = dyn_cast<LoadInst>(HandleUser);
+      if (!Slot || Slot->getParent() != &Header ||
+          Slot->getPointerOperand() != &Handle)
+        continue;
+      for (const User *SlotUser : Slot->users())
+        if (auto *Compare = dyn_cast<ICmpInst>(SlotUser))
+          for (const Value *Operand : Compare->operands())
+            if (auto *Part = dyn_cast<Function>(Operand);
+                Part && coroutinePart(*Part) != CoroutinePart::None)
+              return true;
+    }
+  }
+  return false;
+}
+
+/// The block that tests the handle a transfer loop starts from: it merges
+/// the handle from the arms of the first dispatch, some of which end the
+/// resume (null), and leaves for the loop or for the exit. Sends the arms
+/// that give null straight to the exit, so that the loop's first trip is
+/// entered from the arms that name a frame alone, with that frame's SSA
+/// value. Returns whether it changed anything.
+static bool bypassNullEntries(BasicBlock &Test) {
+  auto *Branch = dyn_cast<BranchInst>(Test.getTerminator());
+  if (!Branch || !Branch->isConditional())
+    return false;
+  auto *IsNull = dyn_cast<ICmpInst>(Branch->getCondition());
+  if (!IsNull || IsNull->getPredicate() != ICmpInst::ICMP_EQ ||
+      !isa<ConstantPointerNull>(IsNull->getOperand(1)))
+    return false;
+  auto *Handle = dyn_cast<PHINode>(IsNull->getOperand(0));
+  if (!Handle || Handle->getParent() != &Test || IsNull->getParent() != &Test ||
+      !IsNull->hasOneUse())
+    return false;
+  // Only the merge, the test and the branch: nothing else to duplicate.
+  if (&*Test.getFirstNonPHIIt() != IsNull || IsNull->getNextNode() != Branch ||
+      !Handle->hasNUses(2) || &*Test.phis().begin() != Handle ||
+      std::next(Test.phis().begin()) != Test.phis().end())
+    return false;
+  BasicBlock *Exit = Branch->getSuccessor(0);
+  if (Exit == &Test)
+    return false;
+  SmallVector<BasicBlock *, 4> NullArms;
+  for (auto [Incoming, Arm] : zip(Handle->incoming_values(), Handle->blocks()))
+    if (isa<ConstantPointerNull>(Incoming) &&
+        Arm->getSingleSuccessor() == &Test)
+      NullArms.push_back(Arm);
+  if (NullArms.empty() || NullArms.size() == Handle->getNumIncomingValues())
+    return false;
+  for (BasicBlock *Arm : NullArms) {
+    for (PHINode &Merge : Exit->phis()) {
+      Value *FromTest = Merge.getIncomingValueForBlock(&Test);
+      Merge.addIncoming(FromTest == Handle
+                            ? Constant::getNullValue(Handle->getType())
+                            : FromTest,
+                        Arm);
+    }
+    Arm->getTerminator()->replaceSuccessorWith(&Test, Exit);
+    Handle->removeIncomingValue(Arm, /*DeletePHIIfEmpty=*/false);
+  }
+  return true;
+}
+
+/// Code is not data on NVPTX (ptxas rejects a load from a function's
+/// symbol), so a load or store through a function's address is undefined.
+/// Forwarding across peeled trips can leave one on a path that no frame
+/// takes (a slot that holds a handle in one coroutine's frame and a part in
+/// another's); those paths end there. Returns whether any was found.
+static bool endPathsAccessingCode(Function &F) {
+  SmallVector<Instruction *, 4> Accesses;
+  for (BasicBlock &Block : F)
+    for (Instruction &I : Block)
+      if (Value *Address = getLoadStorePointerOperand(&I);
+          Address && isa<Function>(Address->stripPointerCasts()))
+        Accesses.push_back(&I);
+  for (Instruction *Access : Accesses)
+    if (Access->getParent()) // an earlier one may have cut this block
+      changeToUnreachable(Access);
+  return !Accesses.empty();
+}
+
+PreservedAnalyses TransferLoopPeelingPass::run(Function &F,
+                                               FunctionAnalysisManager &FAM) {
+  if (!isDeviceModule(*F.getParent()) || F.isDeclaration())
+    return PreservedAnalyses::all();
+  auto &LI = FAM.getResult<LoopAnalysis>(F);
+  SmallVector<Loop *, 4> TransferLoops;
+  for (Loop *L : LI.getLoopsInPreorder())
+    if (isTransferLoopOverOwnFrames(*L))
+      TransferLoops.push_back(L);
+  if (TransferLoops.empty())
+    return PreservedAnalyses::all();
+
+  bool Changed = false;
+  for (Loop *L : TransferLoops)
+    if (BasicBlock *Entry = L->getLoopPredecessor())
+      Changed |= bypassNullEntries(*Entry);
+  if (Changed) {
+    // The CFG changed under the loops: start again from fresh analyses.
+    FAM.invalidate(F, PreservedAnalyses::none());
+    auto &FreshLI = FAM.getResult<LoopAnalysis>(F);
+    TransferLoops.clear();
+    for (Loop *L : FreshLI.getLoopsInPreorder())
+      if (isTransferLoopOverOwnFrames(*L))
+        TransferLoops.push_back(L);
+  }
+  auto &LoopsNow = FAM.getResult<LoopAnalysis>(F);
+  auto &DT = FAM.getResult<DominatorTreeAnalysis>(F);
+  auto &SE = FAM.getResult<ScalarEvolutionAnalysis>(F);
+  auto &AC = FAM.getResult<AssumptionAnalysis>(F);
+  OptimizationRemarkEmitter Remarks(&F);
+  for (Loop *L : TransferLoops) {
+    Changed |= simplifyLoop(L, &DT, &LoopsNow, &SE, &AC, nullptr,
+                            /*PreserveLCSSA=*/false);
+    if (!canPeel(L))
+      continue;
+    const DebugLoc Where = L->getStartLoc();
+    BasicBlock *Header = L->getHeader();
+    ValueToValueMapTy VMap;
+    if (!peelLoop(L, TripsPeeled, /*PeelLast=*/false, &LoopsNow, &SE, DT, &AC,
+                  /*PreserveLCSSA=*/false, VMap))
+      continue;
+    Remarks.emit([&] {
+      return OptimizationRemark(DEBUG_TYPE, "Peeled", Where, Header)
+             << "the first " << ore::NV("Trips", TripsPeeled)
+             << " transfers after a resume are peeled out of the transfer "
+                "loop: frames in memory pass their values on in registers";
+    });
+    ++NumPeeled;
+    Changed = true;
+  }
+  if (!Changed)
+    return PreservedAnalyses::all();
+  FAM.invalidate(F, PreservedAnalyses::none());
+  Simplify.run(F, FAM);
+  if (endPathsAccessingCode(F)) {
+    removeUnreachableBlocks(F);
+    FAM.invalidate(F, PreservedAnalyses::none());
+    SimplifyCFGPass().run(F, FAM);
+  }
+  return PreservedAnalyses::none();
+}

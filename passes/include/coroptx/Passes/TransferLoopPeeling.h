@@ -1,0 +1,27 @@
+//===- TransferLoopPeeling.h - The first transfers of a resume -*- C++ -*-===//
+#ifndef COROPTX_PASSES_TRANSFERLOOPPEELING_H
+#define COROPTX_PASSES_TRANSFERLOOPPEELING_H
+
+#include "llvm/IR/PassManager.h"
+
+namespace coroptx {
+
+/// Peels the first trips of every transfer loop of a function (a loop that
+/// dispatches on the resume slot of the handle it merges), then simplifies
+/// the function with \c Simplify, so that the stores one trip makes to a
+/// frame in memory reach the next trip's loads as SSA values.
+class TransferLoopPeelingPass
+    : public llvm::PassInfoMixin<TransferLoopPeelingPass> {
+public:
+  explicit TransferLoopPeelingPass(llvm::FunctionPassManager Simplify)
+      : Simplify(std::move(Simplify)) {}
+  llvm::PreservedAnalyses run(llvm::Function &F,
+                              llvm::FunctionAnalysisManager &FAM);
+
+private:
+  llvm::FunctionPassManager Simplify;
+};
+
+} // namespace coroptx
+
+#endif // COROPTX_PASSES_TRANSFERLOOPPEELING_H

@@ -1,0 +1,107 @@
+; Purpose: coroptx-peel-transfer-loops peels the first trips of a transfer
+; loop (a loop that dispatches on the resume slot of the handle it merges),
+; after sending the arms that end the resume (a null handle) straight to the
+; exit. With the trips peeled, GVN forwards what one trip stored to the next
+; trip's loads: the child's resume part and argument, the parent's part and
+; the child's result. The awaiting worker then stores `k * 3` without a load
+; or a dispatch compare on the way; a chain longer than the peeled trips
+; would go on in the loop.
+; RUN: %opt-coroptx -S %s -passes='function(coroptx-peel-transfer-loops)' \
+; RUN:   | FileCheck %s
+; RUN: %opt-coroptx -S %s -passes='function(gvn,instcombine,simplifycfg)' \
+; RUN:   | FileCheck %s --check-prefix=UNPEELED
+
+target triple = "nvptx64-nvidia-cuda"
+
+define internal void @worker.resume(ptr %frame) {
+  ret void
+}
+define internal void @child.resume(ptr %frame) {
+  ret void
+}
+
+; A worker's frame (48 bytes): its resume slot, its state at 8, and the
+; frame of the child it awaits at 16: the child's resume slot, its
+; continuation at 24 and its argument, then result, at 32.
+; Here every chain is those three trips, so the loop itself goes too.
+; CHECK-LABEL: define ptx_kernel void @worker_awaits_child(
+; CHECK-NOT: load
+; CHECK-NOT: icmp eq ptr
+; CHECK: [[RESULT:%.*]] = mul i32 %k, 3
+; CHECK-NOT: load
+; CHECK-NOT: icmp eq ptr
+; CHECK: store i32 [[RESULT]], ptr %out
+; CHECK-NOT: load
+; CHECK-NOT: icmp eq ptr
+; CHECK: ret void
+; Without the peeling the same simplification keeps the loop and its loads.
+; UNPEELED-LABEL: define ptx_kernel void @worker_awaits_child(
+; UNPEELED: icmp eq ptr {{.*}}, @child.resume
+; UNPEELED: load i32
+define ptx_kernel void @worker_awaits_child(ptr %out, i32 %k, i1 %finished) {
+entry:
+  %frames = alloca [4 x [48 x i8]], align 8
+  %frame = getelementptr [48 x i8], ptr %frames, i32 %k
+  store ptr @worker.resume, ptr %frame, align 8
+  br i1 %finished, label %finish, label %await
+
+finish:
+  store ptr null, ptr %frame, align 8
+  br label %first
+
+await:
+  %child = getelementptr i8, ptr %frame, i64 16
+  store ptr @child.resume, ptr %child, align 8
+  %continuation = getelementptr i8, ptr %frame, i64 24
+  store ptr %frame, ptr %continuation, align 8
+  %argument = getelementptr i8, ptr %frame, i64 32
+  store i32 %k, ptr %argument, align 4
+  %state = getelementptr i8, ptr %frame, i64 8
+  store i32 1, ptr %state, align 4
+  br label %first
+
+first:
+  %first.handle = phi ptr [ %child, %await ], [ null, %finish ]
+  %nothing = icmp eq ptr %first.handle, null
+  br i1 %nothing, label %exit, label %transfer
+
+transfer:
+  %handle = phi ptr [ %first.handle, %first ], [ %next, %latch ]
+  %part = load ptr, ptr %handle, align 8
+  %is.child = icmp eq ptr %part, @child.resume
+  br i1 %is.child, label %child.part, label %not.child
+
+child.part:
+  %child.argument = getelementptr i8, ptr %handle, i64 16
+  %a = load i32, ptr %child.argument, align 4
+  %r = mul i32 %a, 3
+  store i32 %r, ptr %child.argument, align 4
+  store ptr null, ptr %handle, align 8
+  %parent.slot = getelementptr i8, ptr %handle, i64 8
+  %parent = load ptr, ptr %parent.slot, align 8
+  br label %latch
+
+not.child:
+  %is.worker = icmp eq ptr %part, @worker.resume
+  br i1 %is.worker, label %worker.part, label %latch
+
+worker.part:
+  %result.slot = getelementptr i8, ptr %handle, i64 32
+  %result = load i32, ptr %result.slot, align 4
+  store i32 %result, ptr %out, align 4
+  %worker.state = getelementptr i8, ptr %handle, i64 8
+  store i32 2, ptr %worker.state, align 4
+  br label %latch
+
+latch:
+  %next = phi ptr [ %parent, %child.part ], [ null, %not.child ], [ null, %worker.part ]
+  %done = icmp eq ptr %next, null
+  br i1 %done, label %exit, label %transfer
+
+exit:
+  ret void
+}
+
+!coroptx.coroutines = !{!0, !1}
+!0 = !{!"worker"}
+!1 = !{!"child"}
