@@ -58,7 +58,6 @@
 #include "llvm/Transforms/Scalar/DeadStoreElimination.h"
 #include "llvm/Transforms/Scalar/EarlyCSE.h"
 #include "llvm/Transforms/Scalar/GVN.h"
-#include "llvm/Transforms/Scalar/JumpThreading.h"
 #include "llvm/Transforms/Scalar/SCCP.h"
 #include "llvm/Transforms/Scalar/SROA.h"
 #include "llvm/Transforms/Scalar/SimplifyCFG.h"
@@ -153,18 +152,18 @@ FunctionPassManager flattenedFrameSimplification() {
 }
 
 /// After the first trips of a transfer loop are peeled: GVN forwards what
-/// one trip stored to the next trip's loads, and the dispatch compares on
-/// forwarded parts fold.
+/// one trip stored to the next trip's loads, InstCombine folds the dispatch
+/// compares on forwarded parts and SimplifyCFG drops the arms they rule
+/// out, which lets the next round forward into the next trip. CVP folds
+/// the null tests of handles that were dereferenced; DSE drops the stores a
+/// later trip overwrites.
 FunctionPassManager peeledTripSimplification() {
   FunctionPassManager Simplify;
-  Simplify.addPass(InstCombinePass());
-  Simplify.addPass(JumpThreadingPass());
-  Simplify.addPass(SimplifyCFGPass());
-  Simplify.addPass(GVNPass());
-  Simplify.addPass(InstCombinePass());
-  Simplify.addPass(JumpThreadingPass());
-  Simplify.addPass(SimplifyCFGPass());
-  Simplify.addPass(GVNPass());
+  for (unsigned Trip = 0; Trip < TransferLoopPeelingPass::TripsPeeled; ++Trip) {
+    Simplify.addPass(GVNPass());
+    Simplify.addPass(InstCombinePass());
+    Simplify.addPass(SimplifyCFGPass());
+  }
   Simplify.addPass(CorrelatedValuePropagationPass());
   Simplify.addPass(InstCombinePass());
   Simplify.addPass(SimplifyCFGPass());

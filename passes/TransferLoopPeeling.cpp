@@ -45,10 +45,6 @@ using namespace coroptx;
 
 STATISTIC(NumPeeled, "Transfer loops whose first trips were peeled");
 
-/// Trips peeled: after the parent's first part, the child it awaits and
-/// the parent again.
-static constexpr unsigned TripsPeeled = 2;
-
 /// The most resume parts a peeled dispatch may hold (a worker, the task it
 /// awaits, and one more level).
 static constexpr unsigned MaxDispatchedParts = 3;

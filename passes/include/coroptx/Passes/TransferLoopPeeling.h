@@ -13,6 +13,10 @@ namespace coroptx {
 class TransferLoopPeelingPass
     : public llvm::PassInfoMixin<TransferLoopPeelingPass> {
 public:
+  /// Trips peeled: after the parent's first part, the child it awaits and
+  /// the parent again.
+  static constexpr unsigned TripsPeeled = 2;
+
   explicit TransferLoopPeelingPass(llvm::FunctionPassManager Simplify)
       : Simplify(std::move(Simplify)) {}
   llvm::PreservedAnalyses run(llvm::Function &F,
