@@ -5,7 +5,8 @@
 ; trip's loads: the child's resume part and argument, the parent's part and
 ; the child's result. The awaiting worker then stores `k * 3` without a load
 ; or a dispatch compare on the way; a chain longer than the peeled trips
-; would go on in the loop.
+; would go on in the loop. A path on which forwarding would load a resume
+; slot from a function's address ends instead.
 ; RUN: %opt-coroptx -S %s -passes='function(coroptx-peel-transfer-loops)' \
 ; RUN:   | FileCheck %s
 ; RUN: %opt-coroptx -S %s -passes='function(gvn,instcombine,simplifycfg)' \
@@ -91,6 +92,65 @@ worker.part:
   store i32 %result, ptr %out, align 4
   %worker.state = getelementptr i8, ptr %handle, i64 8
   store i32 2, ptr %worker.state, align 4
+  br label %latch
+
+latch:
+  %next = phi ptr [ %parent, %child.part ], [ null, %not.child ], [ null, %worker.part ]
+  %done = icmp eq ptr %next, null
+  br i1 %done, label %exit, label %transfer
+
+exit:
+  ret void
+}
+
+; A continuation slot that holds a function's address where a handle
+; belongs: forwarded, the second trip would load a resume slot from code,
+; which no NVPTX program can do (ptxas rejects the load), so the path that
+; would do it ends, and with it the await.
+; CHECK-LABEL: define ptx_kernel void @continuation_is_code(
+; CHECK-NOT: load ptr, ptr @
+; CHECK: ret void
+define ptx_kernel void @continuation_is_code(ptr %out, i32 %k, i1 %finished) {
+entry:
+  %frames = alloca [4 x [48 x i8]], align 8
+  %frame = getelementptr [48 x i8], ptr %frames, i32 %k
+  store ptr @worker.resume, ptr %frame, align 8
+  br i1 %finished, label %finish, label %await
+
+finish:
+  store ptr null, ptr %frame, align 8
+  br label %first
+
+await:
+  %child = getelementptr i8, ptr %frame, i64 16
+  store ptr @child.resume, ptr %child, align 8
+  %continuation = getelementptr i8, ptr %frame, i64 24
+  store ptr @worker.resume, ptr %continuation, align 8
+  br label %first
+
+first:
+  %first.handle = phi ptr [ %child, %await ], [ null, %finish ]
+  %nothing = icmp eq ptr %first.handle, null
+  br i1 %nothing, label %exit, label %transfer
+
+transfer:
+  %handle = phi ptr [ %first.handle, %first ], [ %next, %latch ]
+  %part = load ptr, ptr %handle, align 8
+  %is.child = icmp eq ptr %part, @child.resume
+  br i1 %is.child, label %child.part, label %not.child
+
+child.part:
+  store ptr null, ptr %handle, align 8
+  %parent.slot = getelementptr i8, ptr %handle, i64 8
+  %parent = load ptr, ptr %parent.slot, align 8
+  br label %latch
+
+not.child:
+  %is.worker = icmp eq ptr %part, @worker.resume
+  br i1 %is.worker, label %worker.part, label %latch
+
+worker.part:
+  store i32 1, ptr %out, align 4
   br label %latch
 
 latch:
