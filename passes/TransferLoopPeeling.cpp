@@ -28,6 +28,7 @@
 #include "llvm/Analysis/LoopInfo.h"
 #include "llvm/Analysis/OptimizationRemarkEmitter.h"
 #include "llvm/Analysis/ScalarEvolution.h"
+#include "llvm/Analysis/ValueTracking.h"
 #include "llvm/IR/Constants.h"
 #include "llvm/IR/Dominators.h"
 #include "llvm/IR/Instructions.h"
@@ -152,7 +153,7 @@ static bool endPathsAccessingCode(Function &F) {
   for (BasicBlock &Block : F)
     for (Instruction &I : Block)
       if (Value *Address = getLoadStorePointerOperand(&I);
-          Address && isa<Function>(Address->stripPointerCasts()))
+          Address && isa<Function>(getUnderlyingObject(Address)))
         Accesses.push_back(&I);
   for (Instruction *Access : Accesses)
     if (Access->getParent()) // an earlier one may have cut this block
