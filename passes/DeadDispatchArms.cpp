@@ -21,7 +21,6 @@
 #include "llvm/IR/Constants.h"
 #include "llvm/IR/Instructions.h"
 #include "llvm/IR/Module.h"
-#include "llvm/Transforms/Utils/Local.h"
 
 #define DEBUG_TYPE "coroptx-dead-dispatch-arms"
 
@@ -69,11 +68,8 @@ PreservedAnalyses DeadDispatchArmsPass::run(Module &M,
       ++NumFoldedCompares;
     }
   }
-  for (Function *F : Touched) {
-    for (BasicBlock &Block : *F)
-      ConstantFoldTerminator(&Block, /*DeleteDeadConditions=*/true);
-    removeUnreachableBlocks(*F);
-  }
+  for (Function *F : Touched)
+    removeDecidedArms(*F);
   return Touched.empty() ? PreservedAnalyses::all()
                          : PreservedAnalyses::none();
 }

@@ -20,6 +20,7 @@
 #include "llvm/IR/Metadata.h"
 #include "llvm/IR/Module.h"
 #include "llvm/TargetParser/Triple.h"
+#include "llvm/Transforms/Utils/Local.h"
 
 using namespace llvm;
 
@@ -88,6 +89,22 @@ coroptx::CoroutinePart coroptx::coroutinePart(const Function &F) {
           "noop_coroutine_promise>::__frame::__dummy_resume_destroy()"))
     return CoroutinePart::Noop;
   return CoroutinePart::None;
+}
+
+Function *coroptx::comparedPart(const ICmpInst &Compare) {
+  if (!Compare.isEquality())
+    return nullptr;
+  for (Value *Operand : Compare.operands())
+    if (auto *Part = dyn_cast<Function>(Operand);
+        Part && coroutinePart(*Part) != CoroutinePart::None)
+      return Part;
+  return nullptr;
+}
+
+void coroptx::removeDecidedArms(Function &F) {
+  for (BasicBlock &Block : F)
+    ConstantFoldTerminator(&Block, /*DeleteDeadConditions=*/true);
+  removeUnreachableBlocks(F);
 }
 
 std::optional<unsigned> coroptx::coroutineFrameSlot(const CallBase &Call) {

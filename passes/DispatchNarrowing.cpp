@@ -40,7 +40,6 @@
 #include "llvm/IR/InstIterator.h"
 #include "llvm/IR/Instructions.h"
 #include "llvm/IR/IntrinsicInst.h"
-#include "llvm/Transforms/Utils/Local.h"
 
 #define DEBUG_TYPE "coroptx-narrow-dispatch"
 
@@ -50,8 +49,8 @@ using namespace coroptx;
 STATISTIC(NumFoldedCompares, "Compares with a function no object held");
 
 /// The function \p Compare compares a value with, and that value.
-static std::optional<std::pair<Function *, Value *>>
-comparedFunction(ICmpInst &Compare);
+static std::optional<std::pair<const Function *, const Value *>>
+comparedFunction(const ICmpInst &Compare);
 
 namespace {
 
@@ -63,8 +62,9 @@ class ObjectContents {
 public:
   explicit ObjectContents(Function &F);
 
-  /// False when \p V cannot be the address of \p Fn.
-  bool mayBe(const Value *V, const Function &Fn) const;
+  /// The outcome of \p Compare when it compares a value with a function's
+  /// address the value cannot be; none when it may come out either way.
+  std::optional<bool> decided(const ICmpInst &Compare) const;
 
 private:
   enum Flag : unsigned { Untracked, AnyFunction, NumFlags };
@@ -85,7 +85,6 @@ private:
   void escape(const BitVector &Set);
   void merge(BitVector &Into, const BitVector &From);
   bool visitBlock(BasicBlock &Block);
-  bool assumesImpossible(AssumeInst &Assume) const;
   void visit(Instruction &I);
   SmallVector<BasicBlock *, 2>
   feasibleSuccessors(Instruction &Terminator) const;
@@ -142,12 +141,10 @@ static void forEachNamedGlobal(const Constant *C,
 }
 
 void ObjectContents::collectNames() {
-  SmallVector<const Function *, 16> Functions;
   SmallPtrSet<const Constant *, 32> Seen;
   auto Name = [&](const GlobalValue *Global) {
     if (auto *Fn = dyn_cast<Function>(Global)) {
-      if (FunctionIndex.try_emplace(Fn, Functions.size()).second)
-        Functions.push_back(Fn);
+      FunctionIndex.try_emplace(Fn, FunctionIndex.size());
     } else if (ObjectIndex.try_emplace(Global, Objects.size()).second) {
       Objects.push_back(Global);
     }
@@ -160,7 +157,7 @@ void ObjectContents::collectNames() {
       if (auto *C = dyn_cast<Constant>(Operand))
         forEachNamedGlobal(C, Name, Seen);
   }
-  NumBits = NumFlags + Objects.size() + Functions.size();
+  NumBits = NumFlags + Objects.size() + FunctionIndex.size();
 }
 
 ObjectContents::ObjectContents(Function &F) : F(F) {
@@ -192,20 +189,12 @@ ObjectContents::ObjectContents(Function &F) : F(F) {
 bool ObjectContents::visitBlock(BasicBlock &Block) {
   for (Instruction &I : Block) {
     if (auto *Assume = dyn_cast<AssumeInst>(&I))
-      if (assumesImpossible(*Assume))
-        return false;
+      if (auto *Compare = dyn_cast<ICmpInst>(Assume->getArgOperand(0)))
+        if (decided(*Compare) == false)
+          return false;
     visit(I);
   }
   return true;
-}
-
-/// True when \p Assume assumes a value equal to a function it cannot be.
-bool ObjectContents::assumesImpossible(AssumeInst &Assume) const {
-  auto *Compare = dyn_cast<ICmpInst>(Assume.getArgOperand(0));
-  if (!Compare || Compare->getPredicate() != ICmpInst::ICMP_EQ)
-    return false;
-  auto Compared = comparedFunction(*Compare);
-  return Compared && !mayBe(Compared->second, *Compared->first);
 }
 
 /// The successors \p Terminator may branch to: a compare with a function
@@ -215,11 +204,8 @@ ObjectContents::feasibleSuccessors(Instruction &Terminator) const {
   auto *Branch = dyn_cast<BranchInst>(&Terminator);
   if (Branch && Branch->isConditional())
     if (auto *Compare = dyn_cast<ICmpInst>(Branch->getCondition()))
-      if (auto Compared = comparedFunction(*Compare);
-          Compared && !mayBe(Compared->second, *Compared->first)) {
-        const bool Equal = Compare->getPredicate() == ICmpInst::ICMP_EQ;
-        return {Branch->getSuccessor(Equal ? 1 : 0)};
-      }
+      if (std::optional<bool> Outcome = decided(*Compare))
+        return {Branch->getSuccessor(*Outcome ? 0 : 1)};
   return SmallVector<BasicBlock *, 2>(successors(&Terminator));
 }
 
@@ -425,23 +411,28 @@ void ObjectContents::visit(Instruction &I) {
     merge(ValueSets.try_emplace(&I, empty()).first->second, Result);
 }
 
-bool ObjectContents::mayBe(const Value *V, const Function &Fn) const {
-  const BitVector Set = of(V);
-  if (Set.test(AnyFunction))
-    return true;
-  auto It = FunctionIndex.find(&Fn);
-  return It != FunctionIndex.end() && Set.test(functionBit(It->second));
+std::optional<bool> ObjectContents::decided(const ICmpInst &Compare) const {
+  auto Compared = comparedFunction(Compare);
+  if (!Compared)
+    return std::nullopt;
+  auto [Fn, Value] = *Compared;
+  const BitVector Set = of(Value);
+  auto It = FunctionIndex.find(Fn);
+  if (Set.test(AnyFunction) ||
+      (It != FunctionIndex.end() && Set.test(functionBit(It->second))))
+    return std::nullopt;
+  return Compare.getPredicate() == ICmpInst::ICMP_NE;
 }
 
 /// The function \p Compare compares a value with, and that value.
-static std::optional<std::pair<Function *, Value *>>
-comparedFunction(ICmpInst &Compare) {
+static std::optional<std::pair<const Function *, const Value *>>
+comparedFunction(const ICmpInst &Compare) {
   if (!Compare.isEquality())
     return std::nullopt;
   for (unsigned Side : {0u, 1u}) {
     auto *Fn =
         dyn_cast<Function>(Compare.getOperand(Side)->stripPointerCasts());
-    Value *Other = Compare.getOperand(1 - Side);
+    const Value *Other = Compare.getOperand(1 - Side);
     if (Fn && !isa<Constant>(Other))
       return std::make_pair(Fn, Other);
   }
@@ -452,31 +443,27 @@ PreservedAnalyses DispatchNarrowingPass::run(Function &F,
                                              FunctionAnalysisManager &) {
   if (!isDeviceModule(*F.getParent()) || F.isDeclaration())
     return PreservedAnalyses::all();
-  SmallVector<std::pair<ICmpInst *, std::pair<Function *, Value *>>, 16>
-      Compares;
+  SmallVector<ICmpInst *, 16> Compares;
   for (Instruction &I : instructions(F))
-    if (auto *Compare = dyn_cast<ICmpInst>(&I))
-      if (auto Compared = comparedFunction(*Compare))
-        Compares.push_back({Compare, *Compared});
+    if (auto *Compare = dyn_cast<ICmpInst>(&I);
+        Compare && comparedFunction(*Compare))
+      Compares.push_back(Compare);
   if (Compares.empty())
     return PreservedAnalyses::all();
 
   const ObjectContents Contents(F);
   bool Folded = false;
-  for (auto &[Compare, Compared] : Compares) {
-    auto [Fn, Pointer] = Compared;
-    if (Contents.mayBe(Pointer, *Fn))
+  for (ICmpInst *Compare : Compares) {
+    std::optional<bool> Outcome = Contents.decided(*Compare);
+    if (!Outcome)
       continue;
-    const bool Equal = Compare->getPredicate() == ICmpInst::ICMP_EQ;
-    Compare->replaceAllUsesWith(ConstantInt::getBool(F.getContext(), !Equal));
+    Compare->replaceAllUsesWith(ConstantInt::getBool(F.getContext(), *Outcome));
     Compare->eraseFromParent();
     ++NumFoldedCompares;
     Folded = true;
   }
   if (!Folded)
     return PreservedAnalyses::all();
-  for (BasicBlock &Block : F)
-    ConstantFoldTerminator(&Block, /*DeleteDeadConditions=*/true);
-  removeUnreachableBlocks(F);
+  removeDecidedArms(F);
   return PreservedAnalyses::none();
 }

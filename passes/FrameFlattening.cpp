@@ -899,11 +899,8 @@ void HandleWeb::rewriteDispatchCompares(
   for (User *U : make_early_inc_range(Load.users())) {
     // Devirtualize's compares: the loaded slot against a coroutine part.
     auto *Compare = dyn_cast<ICmpInst>(U);
-    if (!Compare || !Compare->isEquality())
-      continue;
-    auto *Tested = dyn_cast<Function>(
-        Compare->getOperand(Compare->getOperand(0) == &Load ? 1 : 0));
-    if (!Tested || coroutinePart(*Tested) == CoroutinePart::None)
+    Function *Tested = Compare ? comparedPart(*Compare) : nullptr;
+    if (!Tested)
       continue;
     bool IsEqual = Compare->getPredicate() == ICmpInst::ICMP_EQ;
     IRBuilder<> B(Compare);

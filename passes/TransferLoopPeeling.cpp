@@ -50,28 +50,24 @@ STATISTIC(NumPeeled, "Transfer loops whose first trips were peeled");
 /// awaits, and one more level).
 static constexpr unsigned MaxDispatchedParts = 3;
 
-/// The coroutine parts \p L's dispatch compares resume slots with.
-static SmallPtrSet<const Function *, 8> dispatchedParts(const Loop &L) {
+/// How many resume parts \p L's dispatch compares resume slots with.
+static unsigned countDispatchedResumeParts(const Loop &L) {
   SmallPtrSet<const Function *, 8> Parts;
   for (const BasicBlock *Block : L.blocks())
     for (const Instruction &I : *Block)
       if (auto *Compare = dyn_cast<ICmpInst>(&I))
-        for (const Value *Operand : Compare->operands())
-          if (auto *Part = dyn_cast<Function>(Operand);
-              Part && coroutinePart(*Part) == CoroutinePart::Resume)
-            Parts.insert(Part);
-  return Parts;
+        if (const Function *Part = comparedPart(*Compare);
+            Part && coroutinePart(*Part) == CoroutinePart::Resume)
+          Parts.insert(Part);
+  return Parts.size();
 }
 
 /// True when the header of \p L merges a handle whose resume slot it loads
-/// and compares with a coroutine part; when the handle the loop starts from
-/// is not a parameter (then the function itself wrote the frames the first
-/// trips read: the shared coroptx.transfer.loop has nothing to forward);
-/// and when the dispatch is down to a few parts (DispatchNarrowing), so
-/// that peeling copies a few arms, not every coroutine of the module.
-static bool isTransferLoopOverOwnFrames(const Loop &L) {
-  if (dispatchedParts(L).size() > MaxDispatchedParts)
-    return false;
+/// and compares with a coroutine part, and \p L starts that handle from a value
+/// other than a parameter (then the function itself wrote the frames the
+/// first trips read: the shared coroptx.transfer.loop has nothing to
+/// forward).
+static bool dispatchesOnOwnHandle(const Loop &L) {
   const BasicBlock &Header = *L.getHeader();
   for (const PHINode &Handle : Header.phis()) {
     if (!Handle.getType()->isPointerTy() ||
@@ -86,14 +82,20 @@ static bool isTransferLoopOverOwnFrames(const Loop &L) {
           Slot->getPointerOperand() != &Handle)
         continue;
       for (const User *SlotUser : Slot->users())
-        if (auto *Compare = dyn_cast<ICmpInst>(SlotUser))
-          for (const Value *Operand : Compare->operands())
-            if (auto *Part = dyn_cast<Function>(Operand);
-                Part && coroutinePart(*Part) != CoroutinePart::None)
-              return true;
+        if (auto *Compare = dyn_cast<ICmpInst>(SlotUser);
+            Compare && comparedPart(*Compare))
+          return true;
     }
   }
   return false;
+}
+
+/// True for a transfer loop over the function's own frames whose dispatch
+/// is down to a few parts (DispatchNarrowing), so that peeling copies a few
+/// arms, not every coroutine of the module.
+static bool isTransferLoopOverOwnFrames(const Loop &L) {
+  return dispatchesOnOwnHandle(L) &&
+         countDispatchedResumeParts(L) <= MaxDispatchedParts;
 }
 
 /// The block that tests the handle a transfer loop starts from: it merges

@@ -20,6 +20,7 @@ namespace llvm {
 class CallBase;
 class Instruction;
 class Function;
+class ICmpInst;
 class Module;
 class Twine;
 } // namespace llvm
@@ -72,6 +73,15 @@ std::optional<llvm::StringRef> owningCoroutineName(const llvm::Function &F);
 /// gives them; the libstdc++ noop coroutine's dummy serves as both.
 enum class CoroutinePart { None, Resume, Destroy, Noop };
 CoroutinePart coroutinePart(const llvm::Function &F);
+
+/// The coroutine part an equality compare tests a value against (a
+/// dispatch's compare of a resume or destroy slot), or null.
+llvm::Function *comparedPart(const llvm::ICmpInst &Compare);
+
+/// Folds the branches of \p F whose conditions became constants (dispatch
+/// compares whose outcome is known) and deletes the arms no path reaches
+/// any more.
+void removeDecidedArms(llvm::Function &F);
 
 /// True for a call of the heap functions a frame must not use: the
 /// replaceable global operator new (\p Allocates) or delete, and the C
