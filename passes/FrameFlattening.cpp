@@ -18,8 +18,11 @@
 // The analysis is a flow-insensitive fixpoint over the function: which codes
 // each handle may hold, and which pointer slots of the object hold handles.
 // Anything it cannot see through (a handle passed to a call, stored outside
-// the object, compared by order, indexed by a variable) leaves the object as
-// it is; the pass never guesses.
+// the object, compared by order, indexed by a variable that may take any
+// value) leaves the object as it is; the pass never guesses. An index that is
+// a phi or select of constants is a small set of steps: SimplifyCFG makes
+// one when it sinks two loads of different fields into their common
+// successor.
 //
 //===----------------------------------------------------------------------===//
 #include "coroptx/Passes/FrameFlattening.h"
@@ -101,6 +104,15 @@ private:
   /// The bytes of the global a constant root points to the start of.
   std::optional<uint64_t> rootBytes(Constant *Root) const;
   std::optional<int64_t> moveCode(int64_t Code, int64_t Delta);
+  /// How far \p GEP may move its pointer: its constant offset, or one
+  /// offset per value of an index that is a phi or select of constants.
+  struct Steps {
+    SmallVector<int64_t, 4> Deltas;
+    Value *Index = nullptr; ///< The variable index, if any.
+    int64_t Scale = 0;      ///< Bytes per unit of \p Index.
+    int64_t Constant = 0;   ///< The offset apart from \p Index.
+  };
+  std::optional<Steps> stepsOf(GetElementPtrInst &GEP) const;
 
   /// The targets of an access of \p Accessed through a handle with \p Codes:
   /// null and the offsets where it would not fit are never accessed.
@@ -263,6 +275,63 @@ std::optional<int64_t> HandleWeb::moveCode(int64_t Code, int64_t Delta) {
   if (Bytes && (Moved < 0 || Moved > static_cast<int64_t>(*Bytes)))
     return std::nullopt;
   return constantCode({Root, Moved});
+}
+
+/// The constants a phi or select web ending in \p Index may yield, at most
+/// \p Limit of them; none if anything else can flow in.
+static std::optional<SmallVector<int64_t, 4>> constantValues(Value *Index,
+                                                             unsigned Limit) {
+  SmallVector<int64_t, 4> Values;
+  SmallVector<Value *, 8> Worklist{Index};
+  SmallPtrSet<Value *, 8> Seen{Index};
+  while (!Worklist.empty()) {
+    Value *V = Worklist.pop_back_val();
+    if (auto *C = dyn_cast<ConstantInt>(V)) {
+      if (!is_contained(Values, C->getSExtValue()))
+        Values.push_back(C->getSExtValue());
+      if (Values.size() > Limit)
+        return std::nullopt;
+      continue;
+    }
+    SmallVector<Value *, 4> Sources;
+    if (auto *Phi = dyn_cast<PHINode>(V))
+      Sources.append(Phi->incoming_values().begin(),
+                     Phi->incoming_values().end());
+    else if (auto *Select = dyn_cast<SelectInst>(V))
+      Sources = {Select->getTrueValue(), Select->getFalseValue()};
+    else
+      return std::nullopt;
+    for (Value *Source : Sources)
+      if (Seen.insert(Source).second)
+        Worklist.push_back(Source);
+  }
+  return Values;
+}
+
+std::optional<HandleWeb::Steps>
+HandleWeb::stepsOf(GetElementPtrInst &GEP) const {
+  unsigned Bits = DL.getIndexTypeSizeInBits(GEP.getType());
+  SmallMapVector<Value *, APInt, 4> VariableOffsets;
+  APInt ConstantOffset(Bits, 0);
+  if (!GEP.collectOffset(DL, Bits, VariableOffsets, ConstantOffset) ||
+      VariableOffsets.size() > 1)
+    return std::nullopt;
+  Steps Moves;
+  Moves.Constant = ConstantOffset.getSExtValue();
+  if (VariableOffsets.empty()) {
+    Moves.Deltas.push_back(Moves.Constant);
+    return Moves;
+  }
+  auto &[Index, Scale] = VariableOffsets.front();
+  std::optional<SmallVector<int64_t, 4>> Values =
+      constantValues(Index, /*Limit=*/8);
+  if (!Values)
+    return std::nullopt;
+  Moves.Index = Index;
+  Moves.Scale = Scale.getSExtValue();
+  for (int64_t Value : *Values)
+    Moves.Deltas.push_back(Moves.Constant + Moves.Scale * Value);
+  return Moves;
 }
 
 CodeSet HandleWeb::accessedTargets(const CodeSet &Codes, Type *Accessed) const {
@@ -437,19 +506,21 @@ bool HandleWeb::transfer(Instruction &I, bool &Changed) {
   if (auto *GEP = dyn_cast<GetElementPtrInst>(&I)) {
     if (!isHandle(GEP->getPointerOperand()))
       return true;
-    APInt Delta(DL.getIndexTypeSizeInBits(GEP->getType()), 0);
-    if (!GEP->accumulateConstantOffset(DL, Delta))
-      return explain("a handle is moved by a variable offset");
+    std::optional<Steps> Moves = stepsOf(*GEP);
+    if (!Moves)
+      return explain("a handle is moved by a variable offset", GEP);
     CodeSet Moved;
     for (int64_t Code : targetsAt(GEP->getPointerOperand(), *GEP)) {
-      // The analysis does not know which frame a path holds, so some codes
-      // land outside the object (or step away from null): an inbounds step
-      // there is poison, and a path that takes it never runs.
-      std::optional<int64_t> To = moveCode(Code, Delta.getSExtValue());
-      if (To)
-        Moved.insert(*To);
-      else if (!GEP->isInBounds())
-        return explain("a handle leaves the object", GEP);
+      for (int64_t Delta : Moves->Deltas) {
+        // The analysis does not know which frame a path holds, so some codes
+        // land outside the object (or step away from null): an inbounds step
+        // there is poison, and a path that takes it never runs.
+        std::optional<int64_t> To = moveCode(Code, Delta);
+        if (To)
+          Moved.insert(*To);
+        else if (!GEP->isInBounds())
+          return explain("a handle leaves the object", GEP);
+      }
     }
     return mergeInto(GEP, Moved, Changed);
   }
@@ -968,20 +1039,32 @@ void HandleWeb::rewrite() {
       IRBuilder<> B(&I);
       if (auto *GEP = dyn_cast<GetElementPtrInst>(&I); GEP && isHandle(GEP)) {
         Value *Base = GEP->getPointerOperand();
-        APInt Delta(DL.getIndexTypeSizeInBits(GEP->getType()), 0);
-        GEP->accumulateConstantOffset(DL, Delta);
+        Steps Moves = *stepsOf(*GEP);
+        Value *Delta = ConstantInt::get(CodeTy, Moves.Constant);
+        if (Moves.Index)
+          Delta = B.CreateAdd(
+              B.CreateMul(B.CreateSExtOrTrunc(Moves.Index, CodeTy),
+                          ConstantInt::get(CodeTy, Moves.Scale)),
+              Delta);
         Value *BaseCode = codeAt(Base, *GEP);
-        Value *Moved = B.CreateAdd(
-            BaseCode, ConstantInt::get(CodeTy, Delta.getSExtValue()));
+        Value *Moved = B.CreateAdd(BaseCode, Delta);
         // Constants do not move by adding; a step the analysis found to
         // be poison keeps whatever the add gives.
         for (int64_t Code : Handles.lookup(Base)) {
           if (isObjectCode(Code) || Code == 0)
             continue;
-          std::optional<int64_t> To = moveCode(Code, Delta.getSExtValue());
-          if (!To)
-            continue;
-          Moved = pickByCode(B, BaseCode, Code, B.getInt32(*To), Moved);
+          for (int64_t Step : Moves.Deltas) {
+            std::optional<int64_t> To = moveCode(Code, Step);
+            if (!To)
+              continue;
+            if (Moves.Index)
+              Moved = B.CreateSelect(
+                  B.CreateICmpEQ(Delta, ConstantInt::get(CodeTy, Step)),
+                  pickByCode(B, BaseCode, Code, B.getInt32(*To), Moved),
+                  Moved);
+            else
+              Moved = pickByCode(B, BaseCode, Code, B.getInt32(*To), Moved);
+          }
         }
         Codes[GEP] = Moved;
         Replaced.push_back(GEP);

@@ -13,6 +13,8 @@
 
 ; REMARK: remark: {{.*}}coroutine frames in this function became SSA values
 ; REMARK: remark: {{.*}}coroutine frames stay in local memory: a handle is passed on
+; REMARK: remark: {{.*}}coroutine frames in this function became SSA values
+; REMARK: remark: {{.*}}coroutine frames stay in local memory: a handle is moved by a variable offset
 
 ; Stored handles are stored as codes: the parent's continuation is the no-op
 ; frame (code 51, past the 48-byte object), the child's is the parent (1).
@@ -46,6 +48,22 @@
 ; CHECK-NEXT:    %frames = alloca [48 x i8], align 8
 ; CHECK:         store ptr %child, ptr %next, align 8
 ; CHECK-NEXT:    call void @resume.elsewhere(ptr %frames)
+
+; An offset that is one of a few constants (SimplifyCFG sinks two loads of
+; different fields into one, through a phi of offsets) is one access per
+; offset, at fixed offsets again.
+; CHECK-LABEL: define ptx_kernel void @field_offset_phi(
+; CHECK:       loop:
+; CHECK:         %field = phi i64 [ 8, %entry ], [ 12, %loop ]
+; CHECK-NOT:     getelementptr inbounds i8, ptr %handle, i64 %field
+; PROMOTED-LABEL: define ptx_kernel void @field_offset_phi(
+; PROMOTED-NOT:   {{alloca|load}}
+; PROMOTED:       ret void
+
+; An offset that may be anything keeps the object.
+; CHECK-LABEL: define ptx_kernel void @field_offset_unknown(
+; CHECK-NEXT:  entry:
+; CHECK-NEXT:    %frames = alloca [16 x i8], align 8
 
 target datalayout = "e-p6:32:32-i64:64-i128:128-v16:16-v32:32-n16:32:64"
 target triple = "nvptx64-nvidia-cuda"
@@ -122,5 +140,45 @@ entry:
   %next = getelementptr inbounds i8, ptr %frames, i64 8
   store ptr %child, ptr %next, align 8
   call void @resume.elsewhere(ptr %frames)
+  ret void
+}
+
+; One frame: resume slot at 0, its argument at 8, the value it keeps at 12.
+; The first trip reads the argument, later ones the kept value.
+define ptx_kernel void @field_offset_phi(ptr %out, i32 %x) {
+entry:
+  %frames = alloca [16 x i8], align 8
+  store ptr @child.resume, ptr %frames, align 8
+  %argument = getelementptr inbounds i8, ptr %frames, i64 8
+  store i32 %x, ptr %argument, align 8
+  br label %loop
+
+loop:
+  %handle = phi ptr [ %frames, %entry ], [ %handle, %loop ]
+  %field = phi i64 [ 8, %entry ], [ 12, %loop ]
+  %trip = phi i32 [ 0, %entry ], [ %trip.next, %loop ]
+  %field.addr = getelementptr inbounds i8, ptr %handle, i64 %field
+  %value = load i32, ptr %field.addr, align 4
+  %mixed = mul i32 %value, 1664525
+  %kept = getelementptr inbounds i8, ptr %handle, i64 12
+  store i32 %mixed, ptr %kept, align 4
+  %trip.next = add i32 %trip, 1
+  %again = icmp ult i32 %trip.next, 4
+  br i1 %again, label %loop, label %done
+
+done:
+  %result.at = getelementptr inbounds i8, ptr %frames, i64 12
+  %result = load i32, ptr %result.at, align 4
+  store i32 %result, ptr %out, align 4
+  ret void
+}
+
+define ptx_kernel void @field_offset_unknown(ptr %out, i64 %field) {
+entry:
+  %frames = alloca [16 x i8], align 8
+  store ptr @child.resume, ptr %frames, align 8
+  %field.addr = getelementptr inbounds i8, ptr %frames, i64 %field
+  %value = load i32, ptr %field.addr, align 4
+  store i32 %value, ptr %out, align 4
   ret void
 }
