@@ -12,7 +12,11 @@
 //                   level where device code is optimized more than asked).
 //  peephole         AwaiterAttributesPass: what await_suspend does to its
 //                   awaiter, on the intrinsic call, for GVN and CoroElide.
-//  optimizer early  FrameReportPass (remarks), TransferLoopPass and
+//  scalar late      SpillComputedValuesPass: just before CoroSplit, the
+//                   values it would recompute through costly arithmetic
+//                   are kept in the frame instead.
+//  optimizer early  ReleaseSpilledValuesPass undoes the calls that kept
+//                   them; FrameReportPass (remarks), TransferLoopPass and
 //                   DevirtualizePass, after the CGSCC walk split every
 //                   coroutine; when they changed anything, one more inliner
 //                   round folds the dispatch into callers. Then
@@ -45,6 +49,7 @@
 #include "coroptx/Passes/InPlaceArguments.h"
 #include "coroptx/Passes/LocalFramePlacement.h"
 #include "coroptx/Passes/LoweringVerifier.h"
+#include "coroptx/Passes/SpillComputedValues.h"
 #include "coroptx/Passes/TransferLoop.h"
 #include "coroptx/Passes/TransferLoopPeeling.h"
 
@@ -250,6 +255,7 @@ struct PipelineState {
 void addPostSplitPasses(ModulePassManager &MPM, PassBuilder &PB,
                         const PipelineState &State, OptimizationLevel Level,
                         ThinOrFullLTOPhase Phase) {
+  MPM.addPass(ReleaseSpilledValuesPass());
   MPM.addPass(FrameReportPass());
   ModulePassManager Inline;
   Inline.addPass(PB.buildInlinerPipeline(Level, Phase));
@@ -300,6 +306,13 @@ void coroptx::registerCoroPTXPipeline(PassBuilder &PB, PipelineOptions Options) 
       [](FunctionPassManager &FPM, OptimizationLevel Level) {
         FPM.addPass(AwaiterAttributesPass(
             /*ForwardLoads=*/Level.getSpeedupLevel() < 2));
+      });
+
+  // The last point of function simplification that runs once, just before
+  // CoroSplit: the frame keeps computed values rather than recompute them.
+  PB.registerScalarOptimizerLateEPCallback(
+      [](FunctionPassManager &FPM, OptimizationLevel) {
+        FPM.addPass(SpillComputedValuesPass());
       });
 
   PB.registerOptimizerEarlyEPCallback([&PB, State](ModulePassManager &MPM,
@@ -362,6 +375,8 @@ void coroptx::registerCoroPTXPassNames(PassBuilder &PB) {
                                                FPM) ||
                addIfNamed<DispatchNarrowingPass>(
                    Name, "coroptx-narrow-dispatch", FPM) ||
+               addIfNamed<SpillComputedValuesPass>(
+                   Name, "coroptx-spill-computed-values", FPM) ||
                addTransferLoopPeelingIfNamed(Name, FPM);
       });
   PB.registerPipelineParsingCallback(
@@ -382,6 +397,8 @@ void coroptx::registerCoroPTXPassNames(PassBuilder &PB) {
                addIfNamed<LocalFramePlacementPass>(
                    Name, "coroptx-place-local-frames", MPM) ||
                addIfNamed<LoweringVerifierPass>(Name, "coroptx-verify", MPM) ||
+               addIfNamed<ReleaseSpilledValuesPass>(
+                   Name, "coroptx-release-spilled-values", MPM) ||
                addInlineForFlatteningIfNamed(Name, MPM);
       });
 }

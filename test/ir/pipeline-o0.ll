@@ -1,4 +1,4 @@
-; Purpose: at default<O0> the plugin adds InPlaceArgumentsPass, AwaitedFactoryInliningPass and ClosedWorldPass, then (for a device module with a presplit coroutine only) a nested O1 pipeline with the frame report and the devirtualizer, and DevirtualizePass, DeadDispatchArms, GlobalDCE and LoweringVerifierPass last, each coroptx pass once.
+; Purpose: at default<O0> the plugin adds InPlaceArgumentsPass, AwaitedFactoryInliningPass and ClosedWorldPass, then (for a device module with a presplit coroutine only) a nested O1 pipeline with SpillComputedValuesPass before CoroSplit, then ReleaseSpilledValuesPass, the frame report and the devirtualizer, and DevirtualizePass, DeadDispatchArms, GlobalDCE and LoweringVerifierPass last, each coroptx pass once.
 ; RUN: rm -rf %t && split-file %s %t
 ; RUN: %opt-coroptx -passes='default<O0>' -debug-pass-manager -disable-output %t/coro.ll 2>&1 | FileCheck %s --check-prefix=CORO
 ; RUN: %opt-coroptx -passes='default<O0>' -debug-pass-manager -disable-output %t/plain.ll 2>&1 | FileCheck %s --check-prefix=PLAIN
@@ -12,10 +12,12 @@
 ; CORO-NOT:  {{coroptx::.* on \[module\]}}
 ; CORO:      Running pass: CoroEarlyPass on [module]
 ; CORO:      Running pass: InlinerPass on
+; CORO:      Running pass: coroptx::SpillComputedValuesPass on
 ; CORO:      Running pass: CoroSplitPass on
 ; CORO:      Running pass: CoroCleanupPass on [module]
 ; CORO-NOT:  {{coroptx::.* on \[module\]}}
-; CORO:      Running pass: coroptx::FrameReportPass on [module]
+; CORO:      Running pass: coroptx::ReleaseSpilledValuesPass on [module]
+; CORO-NEXT: Running pass: coroptx::FrameReportPass on [module]
 ; CORO-NEXT: Running pass: {{.*}}DevirtualizeAndInline on [module]
 ; CORO:      Running pass: {{.*}}PlaceFramesAndSimplify on [module]
 ; CORO-NOT:  {{coroptx::.* on \[module\]}}

@@ -1,4 +1,4 @@
-; Purpose: the plugin puts the coroptx passes into default<O1..O3>: InPlaceArgumentsPass, AwaitedFactoryInliningPass and ClosedWorldPass at pipeline start (before CoroEarly), the frame report and the devirtualizer after the coroutines are split (followed by an inliner round only when it made a call direct), and DeadDispatchArms, GlobalDCE and LoweringVerifierPass last.
+; Purpose: the plugin puts the coroptx passes into default<O1..O3>: InPlaceArgumentsPass, AwaitedFactoryInliningPass and ClosedWorldPass at pipeline start (before CoroEarly), SpillComputedValuesPass at the end of function simplification (before CoroSplit), ReleaseSpilledValuesPass, the frame report and the devirtualizer after the coroutines are split (followed by an inliner round only when it made a call direct), and DeadDispatchArms, GlobalDCE and LoweringVerifierPass last.
 ; RUN: rm -rf %t && split-file %s %t
 ; RUN: %opt-coroptx -passes='default<O1>' -debug-pass-manager -disable-output %t/indirect.ll 2>&1 | FileCheck %s
 ; RUN: %opt-coroptx -passes='default<O2>' -debug-pass-manager -disable-output %t/indirect.ll 2>&1 | FileCheck %s
@@ -10,10 +10,12 @@
 ; CHECK-NEXT: Running pass: coroptx::ClosedWorldPass on [module]
 ; CHECK-NOT: {{coroptx::.* on \[module\]}}
 ; CHECK:     Running pass: CoroEarlyPass on [module]
+; CHECK:     Running pass: coroptx::SpillComputedValuesPass on
 ; CHECK:     Running pass: CoroSplitPass on
 ; CHECK:     Running pass: CoroCleanupPass on [module]
 ; CHECK-NOT: {{coroptx::.* on \[module\]}}
-; CHECK:     Running pass: coroptx::FrameReportPass on [module]
+; CHECK:     Running pass: coroptx::ReleaseSpilledValuesPass on [module]
+; CHECK-NEXT: Running pass: coroptx::FrameReportPass on [module]
 ; CHECK-NEXT: Running pass: {{.*}}DevirtualizeAndInline on [module]
 ; The indirect call became direct: the inliner runs once more.
 ; CHECK:     Running pass: InlinerPass on
