@@ -13,11 +13,14 @@
 // drives it, the loop does twice the hand-written loop's work.
 //
 // SpillComputedValuesPass runs on a device coroutine just before CoroSplit
-// (at the end of function simplification). For each value whose
-// rematerialization would recompute a multiply, a division or floating-point
-// arithmetic, its uses across a suspend point are given the value through a
-// call to `coroptx.spill.<type>`, which CoroSplit cannot rematerialize: the
-// frame keeps the value, one slot as before. The call reads no memory and
+// (at the end of function simplification). For each value used both before
+// a suspend point and after it, whose rematerialization would recompute a
+// multiply, a division or floating-point arithmetic, its uses across the
+// suspend point are given the value through a call to
+// `coroptx.spill.<type>`, which CoroSplit cannot rematerialize: the frame
+// keeps the value, one slot as before. A value used only after the suspend
+// point is left to CoroSplit: rematerializing it moves the work past the
+// resume without doing it twice, and keeps the loads of its operands early. The call reads no memory and
 // does not unwind; it is not `willreturn`, so InstCombine neither sinks it
 // past the suspend point nor drops it. ReleaseSpilledValuesPass replaces the
 // calls by their operands once every coroutine is split.
@@ -161,11 +164,17 @@ PreservedAnalyses SpillComputedValuesPass::run(Function &F,
   for (Instruction &I : instructions(F)) {
     if (!coro::isTriviallyMaterializable(I))
       continue;
+    // A value used only after the suspend point is computed once either
+    // way: rematerializing it moves the work past the resume.
     SmallVector<Use *, 4> CrossingUses;
-    for (Use &U : I.uses())
-      if (Crossings.crosses(I, U) && Crossings.recomputesCostlyWork(I, U))
+    bool UsedBefore = false;
+    for (Use &U : I.uses()) {
+      if (!Crossings.crosses(I, U))
+        UsedBefore = true;
+      else if (Crossings.recomputesCostlyWork(I, U))
         CrossingUses.push_back(&U);
-    if (!CrossingUses.empty())
+    }
+    if (UsedBefore && !CrossingUses.empty())
       ToSpill.emplace_back(&I, std::move(CrossingUses));
   }
   if (ToSpill.empty())

@@ -1,4 +1,4 @@
-; Purpose: SpillComputedValuesPass keeps a value that lives across a suspend point in the frame when CoroSplit would otherwise recompute it after the resume through a multiply (the generator's `x = mix(x, step); co_yield x;`), and leaves cheap arithmetic to CoroSplit's rematerialization; ReleaseSpilledValuesPass removes its calls once the coroutine is split.
+; Purpose: SpillComputedValuesPass keeps a value that lives across a suspend point in the frame when CoroSplit would otherwise recompute it after the resume through a multiply (the generator's `x = mix(x, step); co_yield x;`), and leaves cheap arithmetic, and a value used only after the suspend point, to CoroSplit's rematerialization; ReleaseSpilledValuesPass removes its calls once the coroutine is split.
 ; RUN: %opt-coroptx -passes='function(coroptx-spill-computed-values)' -S %s | FileCheck %s --check-prefix=SPILL
 ; RUN: %opt-coroptx -passes='function(coroptx-spill-computed-values),cgscc(coro-split),coroptx-release-spilled-values' -S %s | FileCheck %s --check-prefix=SPLIT
 ; Without the pass, CoroSplit keeps %x and multiplies twice per resume.
@@ -14,18 +14,20 @@
 ; A cheap add is still CoroSplit's to recompute.
 ; SPILL-NOT:     @coroptx.spill.i32(i32 %bumped)
 ; SPILL-NOT:     @coroptx.spill.i32(i32 %step.next)
+; A multiply used only after the suspend point is computed once either way.
+; SPILL-NOT:     @coroptx.spill.i32(i32 %scaled.later)
 ; SPILL:       declare i32 @coroptx.spill.i32(i32) #[[ATTRS:[0-9]+]]
 ; SPILL:       attributes #[[ATTRS]] = { nounwind memory(none) }
 
 ; SPLIT-LABEL: define internal fastcc void @f.resume(
-; SPLIT:         mul i32
-; SPLIT-NOT:     mul i32
+; SPLIT:         mul i32 %mixed, 1664525
+; SPLIT-NOT:     mul i32 {{.*}}, 1664525
 ; SPLIT-NOT:     coroptx.spill
 ; SPLIT:       }
 ; SPLIT-NOT:   coroptx.spill
 
 ; REMAT-LABEL: define internal fastcc void @f.resume(
-; REMAT-COUNT-2: mul i32
+; REMAT-COUNT-2: mul i32 {{.*}}, 1664525
 ; REMAT:       }
 
 target triple = "nvptx64-nvidia-cuda"
@@ -47,6 +49,7 @@ loop:
   %next = add i32 %scaled, %step
   %step.next = add i32 %step, 1
   %bumped = add i32 %x, 7
+  %scaled.later = mul i32 %x, 5
   call void @yield(i32 %next)
   %save = call token @llvm.coro.save(ptr %hdl)
   %suspend = call i8 @llvm.coro.suspend(token %save, i1 false)
@@ -57,6 +60,7 @@ loop:
 
 resume:
   call void @use(i32 %bumped)
+  call void @use(i32 %scaled.later)
   br label %loop
 
 cleanup:
