@@ -26,8 +26,10 @@
 //                   InlineForFlatteningPass inlines the calls given handles
 //                   where the frames then flatten; in every function,
 //                   FrameFlatteningPass makes the frames SSA values where it
-//                   can; for the frames left in memory, DispatchNarrowingPass
-//                   drops the dispatch arms of parts they never hold, and
+//                   can, and ConstantPhiComparesPass makes the done() tests
+//                   of their resume slots flags; for the frames left in
+//                   memory, DispatchNarrowingPass drops the dispatch arms
+//                   of parts they never hold, and
 //                   TransferLoopPeelingPass peels the first transfers of
 //                   each resume out of the transfer loop.
 //  optimizer last   (-O0: DevirtualizePass for modules without coroutines),
@@ -39,6 +41,7 @@
 #include "coroptx/Passes/AwaitedFactoryInlining.h"
 #include "coroptx/Passes/AwaiterAttributes.h"
 #include "coroptx/Passes/ClosedWorld.h"
+#include "coroptx/Passes/ConstantPhiCompares.h"
 #include "coroptx/Passes/DeadDispatchArms.h"
 #include "coroptx/Passes/DeviceModule.h"
 #include "coroptx/Passes/Devirtualize.h"
@@ -189,13 +192,27 @@ PreservedAnalyses runAndSimplify(PassT Pass, FunctionPassManager Simplify,
   return PreservedAnalyses::none();
 }
 
-/// FrameFlattening; then, for the frames that stay in memory,
-/// DispatchNarrowing and TransferLoopPeeling. Each is followed by its
-/// simplification on the functions it changed only.
+/// After a compare of a flattened resume slot became a web of outcomes: CVP
+/// folds the outcomes each loop edge implies, InstCombine and SimplifyCFG
+/// what is left of the web.
+FunctionPassManager outcomeWebSimplification() {
+  FunctionPassManager Simplify;
+  Simplify.addPass(CorrelatedValuePropagationPass());
+  Simplify.addPass(InstCombinePass());
+  Simplify.addPass(SimplifyCFGPass());
+  return Simplify;
+}
+
+/// FrameFlattening, and the compares of the resume slots it made SSA
+/// values; then, for the frames that stay in memory, DispatchNarrowing and
+/// TransferLoopPeeling. Each is followed by its simplification on the
+/// functions it changed only.
 struct FlattenFramesAndSimplify : PassInfoMixin<FlattenFramesAndSimplify> {
   PreservedAnalyses run(Function &F, FunctionAnalysisManager &FAM) {
     PreservedAnalyses PA = runAndSimplify(
         FrameFlatteningPass(), flattenedFrameSimplification(), F, FAM);
+    PA.intersect(runAndSimplify(ConstantPhiComparesPass(),
+                                outcomeWebSimplification(), F, FAM));
     PA.intersect(runAndSimplify(DispatchNarrowingPass(), frameSimplification(),
                                 F, FAM));
     PA.intersect(
@@ -375,6 +392,8 @@ void coroptx::registerCoroPTXPassNames(PassBuilder &PB) {
                                                FPM) ||
                addIfNamed<DispatchNarrowingPass>(
                    Name, "coroptx-narrow-dispatch", FPM) ||
+               addIfNamed<ConstantPhiComparesPass>(
+                   Name, "coroptx-constant-phi-compares", FPM) ||
                addIfNamed<SpillComputedValuesPass>(
                    Name, "coroptx-spill-computed-values", FPM) ||
                addTransferLoopPeelingIfNamed(Name, FPM);
