@@ -215,7 +215,8 @@ PreservedAnalyses ConstantPhiComparesPass::run(Function &F,
   SmallPtrSet<Instruction *, 16> Seen;
   bool Changed = false;
   for (WeakVH &Candidate : Candidates)
-    if (auto *Phi = dyn_cast_or_null<PHINode>(Candidate); Phi && !Seen.contains(Phi))
+    if (auto *Phi = dyn_cast_or_null<PHINode>(Candidate);
+        Phi && !Seen.contains(Phi))
       Changed |= foldWebCompares(*Phi, Seen);
   return Changed ? PreservedAnalyses::none() : PreservedAnalyses::all();
 }

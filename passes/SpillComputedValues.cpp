@@ -5,7 +5,7 @@
 // cast, a GEP, a compare, a select or a binary operator, and the frame keeps
 // the operands instead. For address arithmetic that is a good trade. For a
 // generator's
-//     x = mix(x, step);   // x ^= x >> 13; x = x * 1664525u + 1013904223u + step
+//     x = mix(x, step);   // x ^= x >> 13; x * 1664525u + 1013904223u + step
 //     co_yield x;
 // it is not: the frame keeps the previous x, the resume computes mix again
 // to get the x it had already computed and yielded, and then the next one,
@@ -20,10 +20,11 @@
 // `coroptx.spill.<type>`, which CoroSplit cannot rematerialize: the frame
 // keeps the value, one slot as before. A value used only after the suspend
 // point is left to CoroSplit: rematerializing it moves the work past the
-// resume without doing it twice, and keeps the loads of its operands early. The call reads no memory and
-// does not unwind; it is not `willreturn`, so InstCombine neither sinks it
-// past the suspend point nor drops it. ReleaseSpilledValuesPass replaces the
-// calls by their operands once every coroutine is split.
+// resume without doing it twice, and keeps the loads of its operands early.
+// The call reads no memory and does not unwind; it is not `willreturn`, so
+// InstCombine neither sinks it past the suspend point nor drops it.
+// ReleaseSpilledValuesPass replaces the calls by their operands once every
+// coroutine is split.
 //
 //===----------------------------------------------------------------------===//
 #include "coroptx/Passes/SpillComputedValues.h"
@@ -70,7 +71,8 @@ namespace {
 /// Which uses of a value a suspend point separates from its definition.
 class SuspendCrossings {
 public:
-  explicit SuspendCrossings(Function &F) : Info(F, suspends(F), ends(F)) {}
+  explicit SuspendCrossings(Function &F)
+      : Info(F, all<AnyCoroSuspendInst>(F), all<AnyCoroEndInst>(F)) {}
 
   /// True if a path from \p Def to \p Use passes a suspend point. A phi
   /// uses its incoming value at the end of the incoming block.
@@ -103,19 +105,13 @@ public:
   }
 
 private:
-  static SmallVector<AnyCoroSuspendInst *, 4> suspends(Function &F) {
-    SmallVector<AnyCoroSuspendInst *, 4> Suspends;
+  /// The instructions of \p F of class \p CoroInst.
+  template <class CoroInst> static SmallVector<CoroInst *, 4> all(Function &F) {
+    SmallVector<CoroInst *, 4> Found;
     for (Instruction &I : instructions(F))
-      if (auto *Suspend = dyn_cast<AnyCoroSuspendInst>(&I))
-        Suspends.push_back(Suspend);
-    return Suspends;
-  }
-  static SmallVector<AnyCoroEndInst *, 4> ends(Function &F) {
-    SmallVector<AnyCoroEndInst *, 4> Ends;
-    for (Instruction &I : instructions(F))
-      if (auto *End = dyn_cast<AnyCoroEndInst>(&I))
-        Ends.push_back(End);
-    return Ends;
+      if (auto *Coro = dyn_cast<CoroInst>(&I))
+        Found.push_back(Coro);
+    return Found;
   }
 
   SuspendCrossingInfo Info;

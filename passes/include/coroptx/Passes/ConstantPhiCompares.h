@@ -12,8 +12,7 @@ namespace coroptx {
 /// are the web's only uses from outside, so the pointer web dies: a flattened
 /// frame's resume slot tested by done() becomes a flag, and a loop that ends
 /// on it gets a trip count.
-struct ConstantPhiComparesPass
-    : llvm::PassInfoMixin<ConstantPhiComparesPass> {
+struct ConstantPhiComparesPass : llvm::PassInfoMixin<ConstantPhiComparesPass> {
   llvm::PreservedAnalyses run(llvm::Function &F,
                               llvm::FunctionAnalysisManager &);
 };

@@ -1,4 +1,4 @@
-//===- SpillComputedValues.h - Keep computed values in the frame -*- C++ -*-===//
+//===- SpillComputedValues.h - Computed values kept in frames --*- C++ -*-===//
 #ifndef COROPTX_PASSES_SPILLCOMPUTEDVALUES_H
 #define COROPTX_PASSES_SPILLCOMPUTEDVALUES_H
 
