@@ -54,17 +54,10 @@ struct ConstantWeb {
 
 bool isMerge(const Value *V) { return isa<PHINode, SelectInst>(V); }
 
-/// The values \p Merge merges: a phi's incoming values, a select's arms.
-SmallVector<Value *, 4> mergedValues(Instruction &Merge) {
-  if (auto *Phi = dyn_cast<PHINode>(&Merge))
-    return SmallVector<Value *, 4>(Phi->incoming_values());
-  auto &Select = cast<SelectInst>(Merge);
-  return {Select.getTrueValue(), Select.getFalseValue()};
-}
-
 /// The web \p Start belongs to, following merges both ways: through their
-/// operands and through the merges that use them. None if a source is not a
-/// constant or the web is too large.
+/// operands and through the merges that use them (a pointer is never a
+/// select's condition, so a merge that uses a member merges it). None if a
+/// source is not a constant or the web is too large.
 std::optional<ConstantWeb> webOf(Instruction &Start) {
   ConstantWeb Web;
   SmallVector<Instruction *, 16> Worklist{&Start};
@@ -88,9 +81,7 @@ std::optional<ConstantWeb> webOf(Instruction &Start) {
       Visit(Merged);
     }
     for (User *U : Member->users())
-      if (auto *Select = dyn_cast<SelectInst>(U);
-          !Select || Select->getCondition() != Member)
-        Visit(U);
+      Visit(U);
     if (Web.Members.size() > MaxWebSize)
       return std::nullopt;
   }
@@ -175,9 +166,8 @@ bool foldWebCompares(Instruction &Start, SmallPtrSetImpl<Instruction *> &Seen) {
   SmallVector<WebCompare, 4> Compares;
   for (Instruction *Member : Web->Members)
     for (User *U : Member->users()) {
-      if (isMerge(U) && Web->Members.contains(cast<Instruction>(U)) &&
-          !(isa<SelectInst>(U) &&
-            cast<SelectInst>(U)->getCondition() == Member))
+      // webOf made every merge that uses a member a member.
+      if (isMerge(U))
         continue;
       std::optional<WebCompare> Compare = asWebCompare(U, *Web);
       if (!Compare || !all_of(Web->Sources, [&](Constant *Source) {
@@ -207,7 +197,8 @@ PreservedAnalyses ConstantPhiComparesPass::run(Function &F,
                                                FunctionAnalysisManager &) {
   if (F.isDeclaration() || !isDeviceModule(*F.getParent()))
     return PreservedAnalyses::all();
-  // Webs of pointers: the frame slots that hold coroutine parts.
+  // Webs of pointers: the frame slots that hold coroutine parts (and never
+  // a select's condition, which webOf relies on).
   SmallVector<WeakVH, 16> Candidates;
   for (Instruction &I : instructions(F))
     if (isa<PHINode>(I) && I.getType()->isPointerTy())

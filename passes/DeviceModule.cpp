@@ -101,6 +101,13 @@ Function *coroptx::comparedPart(const ICmpInst &Compare) {
   return nullptr;
 }
 
+SmallVector<Value *, 4> coroptx::mergedValues(Instruction &Merge) {
+  if (auto *Phi = dyn_cast<PHINode>(&Merge))
+    return SmallVector<Value *, 4>(Phi->incoming_values());
+  auto &Select = cast<SelectInst>(Merge);
+  return {Select.getTrueValue(), Select.getFalseValue()};
+}
+
 void coroptx::removeDecidedArms(Function &F) {
   for (BasicBlock &Block : F)
     ConstantFoldTerminator(&Block, /*DeleteDeadConditions=*/true);

@@ -293,15 +293,9 @@ static std::optional<SmallVector<int64_t, 4>> constantValues(Value *Index,
         return std::nullopt;
       continue;
     }
-    SmallVector<Value *, 4> Sources;
-    if (auto *Phi = dyn_cast<PHINode>(V))
-      Sources.append(Phi->incoming_values().begin(),
-                     Phi->incoming_values().end());
-    else if (auto *Select = dyn_cast<SelectInst>(V))
-      Sources = {Select->getTrueValue(), Select->getFalseValue()};
-    else
+    if (!isa<PHINode, SelectInst>(V))
       return std::nullopt;
-    for (Value *Source : Sources)
+    for (Value *Source : mergedValues(*cast<Instruction>(V)))
       if (Seen.insert(Source).second)
         Worklist.push_back(Source);
   }
@@ -524,13 +518,8 @@ bool HandleWeb::transfer(Instruction &I, bool &Changed) {
     }
     return mergeInto(GEP, Moved, Changed);
   }
-  if (auto *Phi = dyn_cast<PHINode>(&I)) {
-    SmallVector<Value *, 4> Incoming(Phi->incoming_values());
-    return transferMerge(I, Incoming, Changed);
-  }
-  if (auto *Select = dyn_cast<SelectInst>(&I))
-    return transferMerge(I, {Select->getTrueValue(), Select->getFalseValue()},
-                         Changed);
+  if (isa<PHINode, SelectInst>(I))
+    return transferMerge(I, mergedValues(I), Changed);
   if (auto *Load = dyn_cast<LoadInst>(&I))
     return transferLoad(*Load, Changed);
   if (auto *Store = dyn_cast<StoreInst>(&I))

@@ -9,6 +9,7 @@
 #define COROPTX_PASSES_DEVICEMODULE_H
 
 #include "llvm/ADT/SetVector.h"
+#include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringRef.h"
 
 #include <optional>
@@ -23,6 +24,7 @@ class Function;
 class ICmpInst;
 class Module;
 class Twine;
+class Value;
 } // namespace llvm
 
 namespace coroptx {
@@ -77,6 +79,10 @@ CoroutinePart coroutinePart(const llvm::Function &F);
 /// The coroutine part an equality compare tests a value against (a
 /// dispatch's compare of a resume or destroy slot), or null.
 llvm::Function *comparedPart(const llvm::ICmpInst &Compare);
+
+/// The values a phi or select merges: the phi's incoming values, the
+/// select's two arms (not its condition).
+llvm::SmallVector<llvm::Value *, 4> mergedValues(llvm::Instruction &Merge);
 
 /// Folds the branches of \p F whose conditions became constants (dispatch
 /// compares whose outcome is known) and deletes the arms no path reaches
