@@ -71,8 +71,10 @@ namespace {
 /// Which uses of a value a suspend point separates from its definition.
 class SuspendCrossings {
 public:
-  explicit SuspendCrossings(Function &F)
-      : Info(F, all<AnyCoroSuspendInst>(F), all<AnyCoroEndInst>(F)) {}
+  SuspendCrossings(Function &F,
+                   const SmallVectorImpl<AnyCoroSuspendInst *> &Suspends,
+                   const SmallVectorImpl<AnyCoroEndInst *> &Ends)
+      : Info(F, Suspends, Ends) {}
 
   /// True if a path from \p Def to \p Use passes a suspend point. A phi
   /// uses its incoming value at the end of the incoming block.
@@ -105,15 +107,6 @@ public:
   }
 
 private:
-  /// The instructions of \p F of class \p CoroInst.
-  template <class CoroInst> static SmallVector<CoroInst *, 4> all(Function &F) {
-    SmallVector<CoroInst *, 4> Found;
-    for (Instruction &I : instructions(F))
-      if (auto *Coro = dyn_cast<CoroInst>(&I))
-        Found.push_back(Coro);
-    return Found;
-  }
-
   SuspendCrossingInfo Info;
 };
 
@@ -147,14 +140,26 @@ PreservedAnalyses SpillComputedValuesPass::run(Function &F,
                                                FunctionAnalysisManager &) {
   if (!F.isPresplitCoroutine() || !isDeviceModule(*F.getParent()))
     return PreservedAnalyses::all();
-  SmallVector<Instruction *, 8> SuspensionMarks;
-  for (Instruction &I : instructions(F))
-    if (isa<AnyCoroSuspendInst>(I) || isa<CoroSaveInst>(I) ||
-        isa<AnyCoroEndInst>(I))
-      SuspensionMarks.push_back(&I);
+  SmallVector<AnyCoroSuspendInst *, 4> Suspends;
+  SmallVector<AnyCoroEndInst *, 4> Ends;
+  SmallVector<Instruction *, 8> SuspensionMarks; // Suspends, saves, ends.
+  bool HasCostlyWork = false;
+  for (Instruction &I : instructions(F)) {
+    HasCostlyWork |= isCostlyToRecompute(I);
+    if (auto *Suspend = dyn_cast<AnyCoroSuspendInst>(&I))
+      Suspends.push_back(Suspend);
+    else if (auto *End = dyn_cast<AnyCoroEndInst>(&I))
+      Ends.push_back(End);
+    else if (!isa<CoroSaveInst>(I))
+      continue;
+    SuspensionMarks.push_back(&I);
+  }
+  // Nothing costly to recompute: the crossing analysis has nothing to find.
+  if (!HasCostlyWork || Suspends.empty())
+    return PreservedAnalyses::all();
   for (Instruction *Mark : SuspensionMarks)
     splitAround(Mark);
-  SuspendCrossings Crossings(F);
+  SuspendCrossings Crossings(F, Suspends, Ends);
 
   SmallVector<std::pair<Instruction *, SmallVector<Use *, 4>>, 8> ToSpill;
   for (Instruction &I : instructions(F)) {
@@ -174,8 +179,7 @@ PreservedAnalyses SpillComputedValuesPass::run(Function &F,
       ToSpill.emplace_back(&I, std::move(CrossingUses));
   }
   if (ToSpill.empty())
-    return SuspensionMarks.empty() ? PreservedAnalyses::all()
-                                   : PreservedAnalyses::none();
+    return PreservedAnalyses::none(); // The blocks were split.
 
   for (auto &[Def, CrossingUses] : ToSpill) {
     FunctionCallee Spill = spillFunction(*F.getParent(), Def->getType());
