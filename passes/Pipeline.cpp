@@ -31,7 +31,10 @@
 //                   memory, DispatchNarrowingPass drops the dispatch arms
 //                   of parts they never hold, and
 //                   TransferLoopPeelingPass peels the first transfers of
-//                   each resume out of the transfer loop.
+//                   each resume out of the transfer loop (also of the
+//                   loops over flattened frames that dfa-jump-threading
+//                   left), MergedBranchThreadingPass threading the end of
+//                   each peeled trip into the next.
 //  optimizer last   (-O0: DevirtualizePass for modules without coroutines),
 //                   DeadDispatchArmsPass, GlobalDCE, to drop the ramps nobody
 //                   calls any more, then LoweringVerifierPass.
@@ -52,6 +55,7 @@
 #include "coroptx/Passes/InPlaceArguments.h"
 #include "coroptx/Passes/LocalFramePlacement.h"
 #include "coroptx/Passes/LoweringVerifier.h"
+#include "coroptx/Passes/MergedBranchThreading.h"
 #include "coroptx/Passes/SpillComputedValues.h"
 #include "coroptx/Passes/TransferLoop.h"
 #include "coroptx/Passes/TransferLoopPeeling.h"
@@ -160,15 +164,19 @@ FunctionPassManager flattenedFrameSimplification() {
 }
 
 /// After the first trips of a transfer loop are peeled: GVN forwards what
-/// one trip stored to the next trip's loads, InstCombine folds the dispatch
-/// compares on forwarded parts and SimplifyCFG drops the arms they rule
-/// out, which lets the next round forward into the next trip. CVP folds
+/// one trip stored to the next trip's loads (frames in memory), and
+/// MergedBranchThreading sends the end of each trip straight to the next
+/// with its own values (flattened frames, whose next code is a merged
+/// constant); InstCombine folds the dispatch compares on forwarded parts
+/// and codes, and SimplifyCFG drops the arms they rule out, which lets the
+/// next round reach into the next trip. CVP folds
 /// the null tests of handles that were dereferenced; DSE drops the stores a
 /// later trip overwrites.
 FunctionPassManager peeledTripSimplification() {
   FunctionPassManager Simplify;
   for (unsigned Trip = 0; Trip < TransferLoopPeelingPass::TripsPeeled; ++Trip) {
     Simplify.addPass(GVNPass());
+    Simplify.addPass(MergedBranchThreadingPass());
     Simplify.addPass(InstCombinePass());
     Simplify.addPass(SimplifyCFGPass());
   }
@@ -396,6 +404,8 @@ void coroptx::registerCoroPTXPassNames(PassBuilder &PB) {
                    Name, "coroptx-constant-phi-compares", FPM) ||
                addIfNamed<SpillComputedValuesPass>(
                    Name, "coroptx-spill-computed-values", FPM) ||
+               addIfNamed<MergedBranchThreadingPass>(
+                   Name, "coroptx-merged-branch-threading", FPM) ||
                addTransferLoopPeelingIfNamed(Name, FPM);
       });
   PB.registerPipelineParsingCallback(

@@ -19,6 +19,16 @@
 // A transfer loop is recognized by what it does: its header merges a handle
 // whose resume slot it loads and compares with a coroutine part.
 //
+// Flattened frames (FrameFlattening) have no slots to forward, but the same
+// loop can remain: the header tests the code of the frame it resumes, and
+// every trip leaves a constant code for the next. dfa-jump-threading threads
+// such a loop when its dispatch is a switch; where a worker awaits one child,
+// the dispatch is a branch on one code, which it leaves, and every field of
+// the worker and of the child lives on across the caller's loop as a merge
+// of the trips. Peeled, each trip is entered with a known code; once
+// MergedBranchThreading has sent the end of each trip straight to the next,
+// a resume that is over after the peeled trips never enters the loop.
+//
 //===----------------------------------------------------------------------===//
 #include "coroptx/Passes/TransferLoopPeeling.h"
 #include "coroptx/Passes/DeviceModule.h"
@@ -37,6 +47,7 @@
 #include "llvm/Transforms/Utils/Local.h"
 #include "llvm/Transforms/Utils/LoopPeel.h"
 #include "llvm/Transforms/Utils/LoopSimplify.h"
+#include "llvm/Transforms/Utils/LoopUtils.h"
 #include "llvm/Transforms/Utils/ValueMapper.h"
 
 #define DEBUG_TYPE "coroptx-peel-transfer-loops"
@@ -96,6 +107,58 @@ static bool dispatchesOnOwnHandle(const Loop &L) {
 static bool isTransferLoopOverOwnFrames(const Loop &L) {
   return dispatchesOnOwnHandle(L) &&
          countDispatchedResumeParts(L) <= MaxDispatchedParts;
+}
+
+/// True when \p V is a code that \p L's trip leaves: a constant, or a merge
+/// in \p L of constants (the end of a resume part).
+static bool isConstantCode(const Value *V, const Loop &L) {
+  if (isa<ConstantInt>(V))
+    return true;
+  auto *Merge = dyn_cast<PHINode>(V);
+  return Merge && L.contains(Merge) &&
+         all_of(Merge->incoming_values(),
+                [](const Value *Code) { return isa<ConstantInt>(Code); });
+}
+
+/// The size of a flattened transfer loop that is worth its peeled copies.
+static constexpr unsigned MaxFlattenedLoopInstructions = 256;
+
+/// True for the transfer loop of flattened frames that dfa-jump-threading
+/// left: its header tests the code of the frame it resumes (a compare with
+/// one part's code, or a switch), and every trip leaves a constant code for
+/// the next. Once the first trips are peeled, each is entered with a known
+/// code: its dispatch folds, and the trips of a resume that ends after them
+/// leave the loop for good.
+static bool isFlattenedTransferLoop(const Loop &L) {
+  // A loop nested in it (a destroy dispatch, in chains of nested awaits)
+  // would be copied with every peeled trip; dfa-jump-threading has threaded
+  // those chains.
+  if (!L.isInnermost())
+    return false;
+  const BasicBlock &Header = *L.getHeader();
+  const Value *Tested = nullptr;
+  if (auto *Switch = dyn_cast<SwitchInst>(Header.getTerminator()))
+    Tested = Switch->getCondition();
+  else if (auto *Branch = dyn_cast<BranchInst>(Header.getTerminator());
+           Branch && Branch->isConditional())
+    if (auto *Compare = dyn_cast<ICmpInst>(Branch->getCondition());
+        Compare && Compare->isEquality() &&
+        isa<ConstantInt>(Compare->getOperand(1)))
+      Tested = Compare->getOperand(0);
+  auto *Code = dyn_cast_or_null<PHINode>(Tested);
+  if (!Code || Code->getParent() != &Header || !Code->getType()->isIntegerTy())
+    return false;
+  for (auto [Incoming, From] : zip(Code->incoming_values(), Code->blocks()))
+    if (L.contains(From) && !isConstantCode(Incoming, L))
+      return false;
+  unsigned Size = 0;
+  for (const BasicBlock *Block : L.blocks())
+    Size += Block->size();
+  return Size <= MaxFlattenedLoopInstructions;
+}
+
+static bool isPeeledTransferLoop(const Loop &L) {
+  return isTransferLoopOverOwnFrames(L) || isFlattenedTransferLoop(L);
 }
 
 /// The block that tests the handle a transfer loop starts from: it merges
@@ -170,7 +233,7 @@ PreservedAnalyses TransferLoopPeelingPass::run(Function &F,
   auto &LI = FAM.getResult<LoopAnalysis>(F);
   SmallVector<Loop *, 4> TransferLoops;
   for (Loop *L : LI.getLoopsInPreorder())
-    if (isTransferLoopOverOwnFrames(*L))
+    if (isPeeledTransferLoop(*L))
       TransferLoops.push_back(L);
   if (TransferLoops.empty())
     return PreservedAnalyses::all();
@@ -185,7 +248,7 @@ PreservedAnalyses TransferLoopPeelingPass::run(Function &F,
     auto &FreshLI = FAM.getResult<LoopAnalysis>(F);
     TransferLoops.clear();
     for (Loop *L : FreshLI.getLoopsInPreorder())
-      if (isTransferLoopOverOwnFrames(*L))
+      if (isPeeledTransferLoop(*L))
         TransferLoops.push_back(L);
   }
   auto &LoopsNow = FAM.getResult<LoopAnalysis>(F);
@@ -198,11 +261,15 @@ PreservedAnalyses TransferLoopPeelingPass::run(Function &F,
                             /*PreserveLCSSA=*/false);
     if (!canPeel(L))
       continue;
+    // Flattened frames are values the loop defines and its exits use:
+    // peeling gives each exit the copy of the trip it leaves from only
+    // through the exits' phis.
+    Changed |= formLCSSARecursively(*L, DT, &LoopsNow, &SE);
     const DebugLoc Where = L->getStartLoc();
     BasicBlock *Header = L->getHeader();
     ValueToValueMapTy VMap;
     if (!peelLoop(L, TripsPeeled, /*PeelLast=*/false, &LoopsNow, &SE, DT, &AC,
-                  /*PreserveLCSSA=*/false, VMap))
+                  /*PreserveLCSSA=*/true, VMap))
       continue;
     Remarks.emit([&] {
       return OptimizationRemark(DEBUG_TYPE, "Peeled", Where, Header)

@@ -162,6 +162,77 @@ exit:
   ret void
 }
 
+; Flattened frames: the loop dispatches on the code of the frame it resumes,
+; and each trip leaves a constant code (1: the worker, 2: the child).
+; dfa-jump-threading leaves a dispatch that is a branch on one code. The
+; worker's part has named the child; the child computes the result and
+; names the worker, which reads it and suspends. Peeled, the trips are
+; entered with known codes, and the merge that ends each trip is threaded:
+; the result is the child's product, and the loop is gone.
+; CHECK-LABEL: define ptx_kernel void @flattened_worker_awaits_child(
+; CHECK-NOT:     icmp eq i32 %{{.*}}, 1
+; CHECK:         %value{{.*}} = mul i32 %seed, 3
+; CHECK-NOT:     icmp eq i32 %{{.*}}, 1
+; CHECK:         ret void
+; Without the peeling the dispatch on the code stays.
+; UNPEELED-LABEL: define ptx_kernel void @flattened_worker_awaits_child(
+; UNPEELED:         icmp eq i32 %code, 1
+define ptx_kernel void @flattened_worker_awaits_child(ptr %out, i32 %seed, i2 %state) {
+entry:
+  switch i2 %state, label %finish [
+    i2 0, label %await
+  ]
+
+await:
+  br label %part.end
+
+finish:
+  br label %part.end
+
+part.end:
+  %argument = phi i32 [ %seed, %await ], [ 0, %finish ]
+  %index = phi i2 [ 1, %await ], [ -2, %finish ]
+  %over = phi i1 [ false, %await ], [ true, %finish ]
+  %first = phi i32 [ 2, %await ], [ 0, %finish ]
+  br i1 %over, label %exit, label %dispatch
+
+dispatch:
+  %code = phi i32 [ %first, %part.end ], [ %next, %trip.end ]
+  %child.argument = phi i32 [ %argument, %part.end ], [ %child.argument.next, %trip.end ]
+  %result = phi i32 [ 0, %part.end ], [ %result.next, %trip.end ]
+  %suspend.index = phi i2 [ %index, %part.end ], [ %suspend.index.next, %trip.end ]
+  %is.worker = icmp eq i32 %code, 1
+  br i1 %is.worker, label %worker, label %child
+
+child:
+  %value = mul i32 %child.argument, 3
+  br label %trip.end
+
+worker:
+  switch i2 %suspend.index, label %worker.awaits [
+    i2 1, label %worker.reads
+  ]
+
+worker.reads:
+  br label %trip.end
+
+worker.awaits:
+  br label %trip.end
+
+trip.end:
+  %next = phi i32 [ 1, %child ], [ 0, %worker.reads ], [ 2, %worker.awaits ]
+  %result.next = phi i32 [ %value, %child ], [ %result, %worker.reads ], [ %result, %worker.awaits ]
+  %child.argument.next = phi i32 [ %child.argument, %child ], [ %child.argument, %worker.reads ], [ %result, %worker.awaits ]
+  %suspend.index.next = phi i2 [ %suspend.index, %child ], [ -2, %worker.reads ], [ 1, %worker.awaits ]
+  %over.next = phi i1 [ false, %child ], [ true, %worker.reads ], [ false, %worker.awaits ]
+  br i1 %over.next, label %exit, label %dispatch
+
+exit:
+  %stored = phi i32 [ 0, %part.end ], [ %result.next, %trip.end ]
+  store i32 %stored, ptr %out
+  ret void
+}
+
 !coroptx.coroutines = !{!0, !1}
 !0 = !{!"worker"}
 !1 = !{!"child"}

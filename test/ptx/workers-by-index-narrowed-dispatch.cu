@@ -8,6 +8,15 @@
 // first transfers of each resume (worker to child and back) out of the
 // transfer loop, which test/ir/peel-transfer-loops.ll checks in detail;
 // here the remark says that it ran on this kernel.
+//
+// With four workers the loop over them is unrolled and their frames
+// flatten into SSA values, but each resume still entered a small transfer
+// loop (the worker names the child, the child names the worker back) that
+// dfa-jump-threading does not take: its dispatch is a branch on one code.
+// TransferLoopPeeling peels its first trips and MergedBranchThreading sends
+// the end of each trip straight to the next; after the second trip every
+// resume is over, so the loop is gone and the kernel is the round-robin
+// loop alone, with no loop nested in it and no local memory.
 // RUN: %clang-device --cuda-gpu-arch=sm_90 -O2 -S %s -o %t.ptx \
 // RUN:   -Rpass=coroptx-peel-transfer-loops 2> %t.remarks
 // RUN: FileCheck %s --input-file=%t.remarks --check-prefix=PEELED
@@ -51,28 +60,35 @@ __device__ worker awaiting_worker(unsigned seed, unsigned *result) {
 }
 
 // PEELED: remark: the first 2 transfers after a resume are peeled out of the transfer loop
-// CHECK-LABEL: .entry _Z11round_robinPjj(
+// CHECK-LABEL: .entry _Z11round_robinILi16EEvPjj(
 // CHECK-NOT: level{{[0-9]}}
 // CHECK: awaiting_worker
 // CHECK-NOT: level{{[0-9]}}
 // CHECK: ret;
-__global__ void round_robin(unsigned *out, unsigned seed) {
+// CHECK-LABEL: .entry _Z11round_robinILi4EEvPjj(
+// CHECK-NOT: .local
+// CHECK: Loop Header: Depth=1
+// CHECK-NOT: {{Depth=2|\.local}}
+// CHECK: ret;
+template <int K> __global__ void round_robin(unsigned *out, unsigned seed) {
   const unsigned t = blockIdx.x * blockDim.x + threadIdx.x;
-  unsigned results[16];
-  worker workers[16];
-  for (int k = 0; k < 16; ++k)
-    workers[k] = awaiting_worker(seed + t * 16 + k, &results[k]);
+  unsigned results[K];
+  worker workers[K];
+  for (int k = 0; k < K; ++k)
+    workers[k] = awaiting_worker(seed + t * K + k, &results[k]);
   for (unsigned round = 0; round <= 64; ++round)
-    for (int k = 0; k < 16; ++k)
+    for (int k = 0; k < K; ++k)
       if (!workers[k].handle.done())
         workers[k].handle.resume();
   unsigned sum = 0;
-  for (int k = 0; k < 16; ++k) {
+  for (int k = 0; k < K; ++k) {
     workers[k].handle.destroy();
     sum ^= results[k] + k;
   }
   out[t] = sum;
 }
+template __global__ void round_robin<16>(unsigned *, unsigned);
+template __global__ void round_robin<4>(unsigned *, unsigned);
 
 // The other coroutines of the module, reached from their own kernel.
 __device__ task<unsigned> level1(unsigned x) { co_return mix(x, 1); }

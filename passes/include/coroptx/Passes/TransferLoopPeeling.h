@@ -7,9 +7,11 @@
 namespace coroptx {
 
 /// Peels the first trips of every transfer loop of a function (a loop that
-/// dispatches on the resume slot of the handle it merges), then simplifies
-/// the function with \c Simplify, so that the stores one trip makes to a
-/// frame in memory reach the next trip's loads as SSA values.
+/// dispatches on the resume slot of the handle it merges, or on the code of
+/// a flattened frame), then simplifies the function with \c Simplify, so
+/// that the stores one trip makes to a frame in memory reach the next trip's
+/// loads as SSA values, and a trip over flattened frames is entered with a
+/// known code.
 class TransferLoopPeelingPass
     : public llvm::PassInfoMixin<TransferLoopPeelingPass> {
 public:

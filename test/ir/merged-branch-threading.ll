@@ -1,0 +1,102 @@
+; Purpose: coroptx-merged-branch-threading sends each predecessor of a block
+; that only merges values and branches on one of them (the end of an inlined
+; resume part: the frame's fields and a flag "the resume is over") straight
+; to the successor its constant flag picks. Each successor then sees the
+; values of the paths that reach it alone: the path that goes on keeps its
+; own field, and a use past the block gets a phi of the two ways in. A
+; branch into a loop's header, or a flag that is not a constant, stays.
+; RUN: %opt-coroptx -S %s -passes='function(coroptx-merged-branch-threading)' \
+; RUN:   | FileCheck %s
+
+target triple = "nvptx64-nvidia-cuda"
+
+; CHECK-LABEL: define ptx_kernel void @part_end(
+; CHECK:       entry:
+; CHECK-NEXT:    br i1 %a, label %over, label %await
+; CHECK:       await:
+; CHECK-NEXT:    br i1 %b, label %over, label %goes.on
+; CHECK:       goes.on:
+; CHECK-NEXT:    br label %next.trip
+; CHECK:       next.trip:
+; CHECK-NEXT:    %[[FIELD:.*]] = phi i32 [ %seed, %goes.on ], [ %field, %end ]
+; CHECK-NEXT:    %x = mul i32 %[[FIELD]], 3
+; CHECK:       over:
+; CHECK-NEXT:    %end.field = phi i32 [ %field, %end ], [ 7, %await ], [ 5, %entry ]
+define ptx_kernel void @part_end(ptr %out, i1 %a, i1 %b, i32 %seed) {
+entry:
+  br i1 %a, label %end, label %await
+await:
+  br i1 %b, label %end, label %goes.on
+goes.on:
+  br label %end
+end:
+  %field = phi i32 [ 5, %entry ], [ 7, %await ], [ %seed, %goes.on ]
+  %is.over = phi i1 [ true, %entry ], [ true, %await ], [ false, %goes.on ]
+  br i1 %is.over, label %over, label %next.trip
+next.trip:
+  %x = mul i32 %field, 3
+  store i32 %x, ptr %out
+  ret void
+over:
+  %end.field = phi i32 [ %field, %end ]
+  store i32 %end.field, ptr %out
+  ret void
+}
+
+; A use past both successors: SSAUpdater merges the two ways in.
+; CHECK-LABEL: define ptx_kernel void @use_past_both(
+; CHECK:       entry:
+; CHECK-NEXT:    br i1 %a, label %stay, label %other
+; CHECK:       stay:
+; CHECK-NEXT:    %[[THREADED:.*]] = phi i32 [ %seed, %entry ], [ %field, %end ]
+; CHECK:       join:
+; CHECK-NEXT:    %[[MERGED:.*]] = phi i32 [ %field, %leave ], [ %[[THREADED]], %stay ]
+; CHECK-NEXT:    store i32 %[[MERGED]], ptr %out
+define ptx_kernel void @use_past_both(ptr %out, i1 %a, i1 %c, i32 %seed) {
+entry:
+  br i1 %a, label %end, label %other
+other:
+  br label %end
+end:
+  %field = phi i32 [ %seed, %entry ], [ 1, %other ]
+  %flag = phi i1 [ false, %entry ], [ %c, %other ]
+  br i1 %flag, label %leave, label %stay
+stay:
+  br label %join
+leave:
+  br label %join
+join:
+  store i32 %field, ptr %out
+  ret void
+}
+
+; A flag that leads back to a loop's header: threading there would give the
+; loop a second entry, so that edge still goes through the latch; the one
+; that leaves is threaded.
+; CHECK-LABEL: define ptx_kernel void @into_header(
+; CHECK:       stop:
+; CHECK-NEXT:    br label %exit
+; CHECK:       latch:
+; CHECK-NEXT:    %i.next = phi i32 [ %inc, %continue ]
+; CHECK-NEXT:    %again = phi i1 [ true, %continue ]
+; CHECK-NEXT:    br i1 %again, label %loop, label %exit
+define ptx_kernel void @into_header(ptr %out, i32 %n) {
+entry:
+  br label %loop
+loop:
+  %i = phi i32 [ 0, %entry ], [ %i.next, %latch ]
+  %inc = add i32 %i, 1
+  %small = icmp ult i32 %inc, %n
+  br i1 %small, label %continue, label %stop
+continue:
+  br label %latch
+stop:
+  br label %latch
+latch:
+  %i.next = phi i32 [ %inc, %continue ], [ %i, %stop ]
+  %again = phi i1 [ true, %continue ], [ false, %stop ]
+  br i1 %again, label %loop, label %exit
+exit:
+  store i32 %i.next, ptr %out
+  ret void
+}
