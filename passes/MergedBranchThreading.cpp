@@ -44,8 +44,7 @@ namespace {
 constexpr unsigned MaxRounds = 4;
 
 /// The branch of \p Merge when the block is nothing but phis and a
-/// conditional branch on one of them, whose phis are not used in the block
-/// itself (but by the branch).
+/// conditional branch on one of them.
 BranchInst *branchOnMergedFlag(BasicBlock &Merge) {
   auto *Branch = dyn_cast<BranchInst>(Merge.getTerminator());
   if (!Branch || !Branch->isConditional() ||
@@ -54,11 +53,6 @@ BranchInst *branchOnMergedFlag(BasicBlock &Merge) {
   auto *Flag = dyn_cast<PHINode>(Branch->getCondition());
   if (!Flag || Flag->getParent() != &Merge)
     return nullptr;
-  for (PHINode &Phi : Merge.phis())
-    for (const User *PhiUser : Phi.users())
-      if (PhiUser != Branch &&
-          cast<Instruction>(PhiUser)->getParent() == &Merge)
-        return nullptr;
   return Branch;
 }
 
@@ -92,12 +86,14 @@ void threadEdge(BasicBlock &Pred, BasicBlock &Merge, BasicBlock &Target) {
     Phi->removeIncomingValue(&Pred, /*DeletePHIIfEmpty=*/false);
 
   // Past Merge, a merged value now arrives by two ways: from Merge, and
-  // straight from Pred.
+  // straight from Pred. That includes the phis of Merge itself, whose use
+  // is at the end of their incoming block: a loop's header merging the
+  // value of the trip before.
   for (auto [Phi, Value] : Merged) {
     SmallVector<Use *, 8> Beyond;
     for (Use &U : Phi->uses()) {
       auto *UserInst = cast<Instruction>(U.getUser());
-      if (UserInst->getParent() == &Merge)
+      if (UserInst == Merge.getTerminator())
         continue;
       if (auto *UserPhi = dyn_cast<PHINode>(UserInst);
           UserPhi && UserPhi->getParent() == &Target &&
@@ -129,8 +125,11 @@ bool threadMergedFlag(BasicBlock &Merge, BranchInst &Branch,
       continue;
     BasicBlock &Pred = *Flag->getIncomingBlock(Index);
     BasicBlock &Target = *Branch.getSuccessor(Known->isZero() ? 1 : 0);
-    // An edge into a loop's header would give the loop a second entry.
+    // An edge into a loop's header would give the loop a second entry; an
+    // edge past a loop's header into its body, a second header.
     if (&Target == &Merge || Loops.isLoopHeader(&Target) ||
+        (Loops.isLoopHeader(&Merge) &&
+         Loops.getLoopFor(&Merge)->contains(&Target)) ||
         !canThread(Pred, Merge, Target))
       continue;
     threadEdge(Pred, Merge, Target);
@@ -147,14 +146,15 @@ PreservedAnalyses MergedBranchThreadingPass::run(Function &F,
     return PreservedAnalyses::all();
   bool Changed = false;
   for (unsigned Round = 0; Round < MaxRounds; ++Round) {
-    // Threading never makes or unmakes a loop header: the loops found at the
-    // start of a round stay right through it.
+    // Threading never makes a loop header; it unmakes one when it sends a
+    // loop's last back edge out of the loop (a transfer loop whose second
+    // trip always leaves). A header that is stale within the round only
+    // keeps more edges where they are.
     const LoopInfo &Loops = FAM.getResult<LoopAnalysis>(F);
     bool ChangedThisRound = false;
     for (BasicBlock &Merge : F)
-      if (!Loops.isLoopHeader(&Merge))
-        if (BranchInst *Branch = branchOnMergedFlag(Merge))
-          ChangedThisRound |= threadMergedFlag(Merge, *Branch, Loops);
+      if (BranchInst *Branch = branchOnMergedFlag(Merge))
+        ChangedThisRound |= threadMergedFlag(Merge, *Branch, Loops);
     if (!ChangedThisRound)
       break;
     Changed = true;

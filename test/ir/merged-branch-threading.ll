@@ -4,7 +4,10 @@
 ; to the successor its constant flag picks. Each successor then sees the
 ; values of the paths that reach it alone: the path that goes on keeps its
 ; own field, and a use past the block gets a phi of the two ways in. A
-; branch into a loop's header, or a flag that is not a constant, stays.
+; branch into a loop's header, or a flag that is not a constant, stays. A
+; loop's header can itself be the merge block (a transfer loop whose second
+; trip always leaves): its back edge is sent out of the loop, and the loop
+; is gone; an entry into the loop's body stays while the loop does.
 ; RUN: %opt-coroptx -S %s -passes='function(coroptx-merged-branch-threading)' \
 ; RUN:   | FileCheck %s
 
@@ -98,5 +101,59 @@ latch:
   br i1 %again, label %loop, label %exit
 exit:
   store i32 %i.next, ptr %out
+  ret void
+}
+
+; The merge block is a loop's header, and the trip around the loop always
+; leaves: the back edge goes straight to the exit, with the header's values
+; of that trip, including one the loop only carries round (%kept). The loop
+; is gone, and in the next round the entry goes straight to %step as well.
+; CHECK-LABEL: define ptx_kernel void @header_merge_leaves(
+; CHECK:       entry:
+; CHECK-NEXT:    br label %step
+; CHECK:       step:
+; CHECK:         %next = mul i32
+; CHECK-NEXT:    br label %exit
+; CHECK:       exit:
+; CHECK-DAG:     phi i32 [ %next, %step ], [ %field, %dispatch ]
+; CHECK-DAG:     phi i32 [ %[[KEPT:.*]], %step ], [ %kept, %dispatch ]
+define ptx_kernel void @header_merge_leaves(ptr %out, i32 %seed, i32 %arg) {
+entry:
+  br label %dispatch
+dispatch:
+  %field = phi i32 [ %seed, %entry ], [ %next, %step ]
+  %kept = phi i32 [ %arg, %entry ], [ %kept, %step ]
+  %over = phi i1 [ false, %entry ], [ true, %step ]
+  br i1 %over, label %exit, label %step
+step:
+  %next = mul i32 %field, %kept
+  br label %dispatch
+exit:
+  %sum = add i32 %field, %kept
+  store i32 %sum, ptr %out
+  ret void
+}
+
+; While the flag of the back edge is not a constant, the loop stays, and so
+; does its entry: sent past the header into %step, it would make %step a
+; second header.
+; CHECK-LABEL: define ptx_kernel void @header_merge_stays_loop(
+; CHECK:       entry:
+; CHECK-NEXT:    br label %dispatch
+; CHECK:       step:
+; CHECK:         br label %dispatch
+define ptx_kernel void @header_merge_stays_loop(ptr %out, i32 %n) {
+entry:
+  br label %dispatch
+dispatch:
+  %i = phi i32 [ 0, %entry ], [ %inc, %step ]
+  %over = phi i1 [ false, %entry ], [ %done, %step ]
+  br i1 %over, label %exit, label %step
+step:
+  %inc = add i32 %i, 1
+  %done = icmp eq i32 %inc, %n
+  br label %dispatch
+exit:
+  store i32 %i, ptr %out
   ret void
 }
