@@ -34,7 +34,10 @@
 //                   each resume out of the transfer loop (also of the
 //                   loops over flattened frames that dfa-jump-threading
 //                   left), MergedBranchThreadingPass threading the end of
-//                   each peeled trip into the next.
+//                   each peeled trip into the next; ConstantPhiComparesPass
+//                   again, for the resume slots the peeled trips left, and
+//                   FirstTripPeelingPass, which takes the round that starts
+//                   the coroutines out of a scheduler loop.
 //  optimizer last   (-O0: DevirtualizePass for modules without coroutines),
 //                   DeadDispatchArmsPass, GlobalDCE, to drop the ramps nobody
 //                   calls any more, then LoweringVerifierPass.
@@ -49,6 +52,7 @@
 #include "coroptx/Passes/DeviceModule.h"
 #include "coroptx/Passes/Devirtualize.h"
 #include "coroptx/Passes/DispatchNarrowing.h"
+#include "coroptx/Passes/FirstTripPeeling.h"
 #include "coroptx/Passes/FrameFlattening.h"
 #include "coroptx/Passes/FrameReport.h"
 #include "coroptx/Passes/InlineForFlattening.h"
@@ -211,10 +215,23 @@ FunctionPassManager outcomeWebSimplification() {
   return Simplify;
 }
 
+/// After a loop's first trip is peeled: SCCP finds the states that hold
+/// one constant in the loop that is left, InstCombine and SimplifyCFG fold
+/// their tests.
+FunctionPassManager firstTripSimplification() {
+  FunctionPassManager Simplify;
+  Simplify.addPass(SCCPPass());
+  Simplify.addPass(InstCombinePass());
+  Simplify.addPass(SimplifyCFGPass());
+  return Simplify;
+}
+
 /// FrameFlattening, and the compares of the resume slots it made SSA
 /// values; then, for the frames that stay in memory, DispatchNarrowing and
-/// TransferLoopPeeling. Each is followed by its simplification on the
-/// functions it changed only.
+/// TransferLoopPeeling. Peeled trips leave resume slots that hold a part or
+/// null, whose compares become flags, and scheduler loops whose first trip
+/// starts the coroutines: FirstTripPeeling. Each is followed by its
+/// simplification on the functions it changed only.
 struct FlattenFramesAndSimplify : PassInfoMixin<FlattenFramesAndSimplify> {
   PreservedAnalyses run(Function &F, FunctionAnalysisManager &FAM) {
     PreservedAnalyses PA = runAndSimplify(
@@ -225,6 +242,10 @@ struct FlattenFramesAndSimplify : PassInfoMixin<FlattenFramesAndSimplify> {
                                 F, FAM));
     PA.intersect(
         TransferLoopPeelingPass(peeledTripSimplification()).run(F, FAM));
+    PA.intersect(runAndSimplify(ConstantPhiComparesPass(),
+                                outcomeWebSimplification(), F, FAM));
+    PA.intersect(runAndSimplify(FirstTripPeelingPass(),
+                                firstTripSimplification(), F, FAM));
     return PA;
   }
 };
@@ -406,6 +427,8 @@ void coroptx::registerCoroPTXPassNames(PassBuilder &PB) {
                    Name, "coroptx-spill-computed-values", FPM) ||
                addIfNamed<MergedBranchThreadingPass>(
                    Name, "coroptx-merged-branch-threading", FPM) ||
+               addIfNamed<FirstTripPeelingPass>(Name, "coroptx-peel-first-trip",
+                                                FPM) ||
                addTransferLoopPeelingIfNamed(Name, FPM);
       });
   PB.registerPipelineParsingCallback(
