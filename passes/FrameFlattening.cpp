@@ -223,7 +223,14 @@ private:
   SmallVector<std::pair<Value *, int64_t>, 2> slotsRead(Value *Compared) const;
   /// \p Address as a base and the constant inbounds offset from it.
   std::pair<Value *, int64_t> baseAndOffset(Value *Address) const;
-  SmallVector<SlotTest, 8> SlotTests;
+  /// The slot tests of each frame pointer. targetsAt asks for one pointer's
+  /// tests at every access, and a kernel with many inlined dispatches has
+  /// thousands of tests.
+  DenseMap<Value *, SmallVector<SlotTest, 2>> SlotTests;
+  ArrayRef<SlotTest> slotTestsOf(const Value *Frame) const {
+    auto It = SlotTests.find(Frame);
+    return It == SlotTests.end() ? ArrayRef<SlotTest>() : It->second;
+  }
   /// Bytes of the object written by stores that are not pointers.
   SmallVector<std::pair<int64_t, int64_t>, 16> OtherStores;
   /// Whether a slot test ever ruled out a frame for an access.
@@ -686,7 +693,7 @@ void HandleWeb::findSlotTests() {
                        ICmpInst::ICMP_EQ)
       continue;
     for (auto [Frame, Offset] : slotsRead(Value))
-      SlotTests.push_back(
+      SlotTests[Frame].push_back(
           {Frame, Offset, Tested, /*Equal=*/true, /*Region=*/nullptr, Assume});
   }
   for (BasicBlock &Block : F) {
@@ -704,7 +711,7 @@ void HandleWeb::findSlotTests() {
       bool Equal = (Compare->getPredicate() == ICmpInst::ICMP_EQ) ==
                    (Successor == 0);
       for (auto [Frame, Offset] : slotsRead(Value))
-        SlotTests.push_back({Frame, Offset, Tested, Equal, Region});
+        SlotTests[Frame].push_back({Frame, Offset, Tested, Equal, Region});
     }
   }
 }
@@ -769,8 +776,8 @@ CodeSet HandleWeb::targetsAt(Value *Pointer, const Instruction &At,
   if (Depth < MaxMergeDepth && !Codes.empty() && !pred_empty(Block) &&
       !Block->getSinglePredecessor() &&
       (!Defined || Defined->getParent() != Block) &&
-      none_of(SlotTests, [&](const SlotTest &Test) {
-        return Test.Frame == Pointer && Test.holdsAt(DT, At);
+      none_of(slotTestsOf(Pointer), [&](const SlotTest &Test) {
+        return Test.holdsAt(DT, At);
       })) {
     CodeSet Merged;
     for (const BasicBlock *Pred : predecessors(Block))
@@ -791,8 +798,8 @@ CodeSet HandleWeb::targetsAt(Value *Pointer, const Instruction &At,
   // something none of them ruled out: the arm a dispatch chain ends in sees
   // only the frames no earlier arm took.
   SmallMapVector<int64_t, SmallVector<Constant *, 8>, 2> Excluded;
-  for (const SlotTest &Test : SlotTests) {
-    if (Test.Frame != Pointer || !Test.holdsAt(DT, At))
+  for (const SlotTest &Test : slotTestsOf(Pointer)) {
+    if (!Test.holdsAt(DT, At))
       continue;
     if (!Test.Equal) {
       Excluded[Test.Offset].push_back(Test.Tested);
