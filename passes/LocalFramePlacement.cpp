@@ -561,9 +561,21 @@ bool placeFramesOf(Function &F, SmallVector<CallBase *, 4> Allocs,
         Callee == &F || Inlined == MaxInlinedCalls ||
         F.getInstructionCount() > MaxInstructionsAfterInlining)
       return Missed(Why);
-    InlineFunctionInfo Info;
-    if (!InlineFunction(*Call, Info).isSuccess())
-      return Missed(Why);
+    // The other calls of the same callee (a shared dispatcher is called
+    // once per resume) would block the next proofs one by one: they go in
+    // together, and the proof is redone once.
+    SmallVector<CallBase *, 16> SameCallee{Call};
+    for (User *CalleeUser : Callee->users())
+      if (auto *Other = dyn_cast<CallBase>(CalleeUser);
+          Other && Other != Call && Other->getFunction() == &F &&
+          Other->getCalledFunction() == Callee)
+        SameCallee.push_back(Other);
+    for (CallBase *Site : SameCallee) {
+      InlineFunctionInfo Info;
+      if (!InlineFunction(*Site, Info).isSuccess())
+        return Missed(Why);
+    }
+    Inlined += SameCallee.size() - 1;
     InlinedAny = true;
     FAM.invalidate(F, PreservedAnalyses::none());
     Allocs = frameAllocationsIn(F); // the callee may have brought its own
