@@ -48,6 +48,7 @@
 #include "coroptx/Passes/AwaiterAttributes.h"
 #include "coroptx/Passes/ClosedWorld.h"
 #include "coroptx/Passes/ConstantPhiCompares.h"
+#include "coroptx/Passes/CoroutineArrayUnrolling.h"
 #include "coroptx/Passes/DeadDispatchArms.h"
 #include "coroptx/Passes/DeviceModule.h"
 #include "coroptx/Passes/Devirtualize.h"
@@ -348,6 +349,13 @@ void coroptx::registerCoroPTXPipeline(PassBuilder &PB, PipelineOptions Options) 
 
   // At each peephole point of function simplification (also in the nested
   // O1 pipeline of -O0), before GVN and CoroElide look at the awaits.
+  // Unrolling for registers is an optimization: at -O0 (and the -O1
+  // pipeline it runs for placement) frames may stay in local memory.
+  PB.registerLateLoopOptimizationsEPCallback(
+      [](LoopPassManager &LPM, OptimizationLevel Level) {
+        if (Level.getSpeedupLevel() >= 2)
+          LPM.addPass(CoroutineArrayUnrollingPass());
+      });
   PB.registerPeepholeEPCallback(
       [](FunctionPassManager &FPM, OptimizationLevel Level) {
         FPM.addPass(AwaiterAttributesPass(
@@ -412,6 +420,12 @@ static bool addIfNamed(StringRef Name, StringRef Expected, PassManagerT &PM) {
 }
 
 void coroptx::registerCoroPTXPassNames(PassBuilder &PB) {
+  PB.registerPipelineParsingCallback(
+      [](StringRef Name, LoopPassManager &LPM,
+         ArrayRef<PassBuilder::PipelineElement>) {
+        return addIfNamed<CoroutineArrayUnrollingPass>(
+            Name, "coroptx-unroll-coroutine-arrays", LPM);
+      });
   PB.registerPipelineParsingCallback(
       [](StringRef Name, FunctionPassManager &FPM,
          ArrayRef<PassBuilder::PipelineElement>) {

@@ -39,16 +39,22 @@ __global__ void round_robin(unsigned *out) {
   constexpr int K = 4;
   unsigned results[K];
   worker workers[K];
+  // CoroutineArrayUnrolling marks the loops over the array for unrolling
+  // (LLVM would unroll these small ones anyway; see
+  // test/ptx/coroutine-array-loops-unrolled.cu for 16 workers).
+  // O2-remark@+1 {{this loop over 4 coroutines of a local array is unrolled: each frame at a constant offset can live in registers}}
   for (int k = 0; k < K; ++k)
     workers[k] = work(threadIdx.x * K + k, &results[k]);
   // The first round starts the workers, the later ones resume them at
   // their one await: the suspend indices are 1 from the second round on.
   // O2-remark@+1 {{the first trip of this loop is peeled: from the second on, a state it tests is always 1, and its tests fold}}
   for (int round = 0; round <= 64; ++round)
+    // O2-remark@+1 {{this loop over 4 coroutines of a local array is unrolled: each frame at a constant offset can live in registers}}
     for (int k = 0; k < K; ++k)
       if (!workers[k].handle.done())
         workers[k].handle.resume();
   unsigned sum = 0;
+  // O2-remark@+1 {{this loop over 4 coroutines of a local array is unrolled: each frame at a constant offset can live in registers}}
   for (int k = 0; k < K; ++k) {
     workers[k].handle.destroy();
     sum ^= results[k];

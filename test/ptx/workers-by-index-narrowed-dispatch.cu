@@ -75,17 +75,23 @@ __device__ worker awaiting_worker(unsigned seed, unsigned *result) {
 // CHECK: Loop Header: Depth=1
 // CHECK-NOT: {{Depth=2|\.local|\.b16}}
 // CHECK: ret;
+// `#pragma unroll 1` keeps the 16-worker loops rolled (unrolled, their
+// frames would flatten: test/ptx/coroutine-array-loops-unrolled.cu).
 template <int K> __global__ void round_robin(unsigned *out, unsigned seed) {
+  constexpr int Unroll = K > 4 ? 1 : K;
   const unsigned t = blockIdx.x * blockDim.x + threadIdx.x;
   unsigned results[K];
   worker workers[K];
+#pragma unroll Unroll
   for (int k = 0; k < K; ++k)
     workers[k] = awaiting_worker(seed + t * K + k, &results[k]);
   for (unsigned round = 0; round <= 64; ++round)
+#pragma unroll Unroll
     for (int k = 0; k < K; ++k)
       if (!workers[k].handle.done())
         workers[k].handle.resume();
   unsigned sum = 0;
+#pragma unroll Unroll
   for (int k = 0; k < K; ++k) {
     workers[k].handle.destroy();
     sum ^= results[k] + k;

@@ -1,0 +1,204 @@
+//===- CoroutineArrayUnrolling.cpp - Loops over coroutine arrays ----------===//
+//
+// A kernel that runs several coroutines keeps their handles in a local
+// array and starts, resumes and destroys them in loops over it:
+//     worker workers[16];
+//     for (int k = 0; k < 16; ++k) workers[k] = work(seed + k);
+//     for (...) for (int k = 0; k < 16; ++k) workers[k].handle.resume();
+// The loop index picks the handle, so every frame is reached through an
+// address that depends on a variable: FrameFlattening cannot make the
+// frames SSA values ("a handle is moved by a variable offset"), and they
+// stay in local memory, where every resume loads and stores its state.
+//
+// LLVM's full unrolling takes such loops only while they are small, and a
+// loop that starts or resumes a coroutine is not small before the coroutine
+// is inlined into it: at 16 workers it is left. This pass marks those loops
+// for full unrolling (the metadata `#pragma unroll` gives), in the loop
+// pipeline just before LoopFullUnroll, when the trip count is a constant of
+// at most MaxTripCount. The loop qualifies when its body
+//   - stores a new frame's handle (llvm.coro.begin) into a local array of
+//     handles (of pointers, or of classes that hold one pointer, like a
+//     task) at an address that changes from one trip to the next, or
+//   - resumes or destroys (llvm.coro.subfn.addr) a handle loaded from such
+//     an address,
+// and every access to that array in the function is at a constant offset
+// or moves with such a loop. Unrolled, each handle sits at a constant
+// offset of the array, and the frames flatten like those of a hand-unrolled
+// loop. Where another access picks the handle by a run-time value (a modulo
+// schedule, an executor's slot search), the frames stay in memory anyway,
+// and the loops are left alone.
+//
+// The frames' state then lives in registers: 16 workers of the benchmark
+// take 68 of them, against 28 and two kilobytes of local memory rolled. A
+// loop the programmer gave an unroll pragma keeps it: `#pragma unroll 1`
+// keeps the frames in memory. -O2 and above only.
+//
+//===----------------------------------------------------------------------===//
+#include "coroptx/Passes/CoroutineArrayUnrolling.h"
+#include "coroptx/Passes/DeviceModule.h"
+
+#include "llvm/ADT/Statistic.h"
+#include "llvm/Analysis/LoopInfo.h"
+#include "llvm/Analysis/OptimizationRemarkEmitter.h"
+#include "llvm/Analysis/ScalarEvolution.h"
+#include "llvm/Analysis/ScalarEvolutionExpressions.h"
+#include "llvm/Analysis/ValueTracking.h"
+#include "llvm/IR/Instructions.h"
+#include "llvm/IR/IntrinsicInst.h"
+#include "llvm/IR/Metadata.h"
+#include "llvm/IR/Module.h"
+#include "llvm/Transforms/Scalar/LoopPassManager.h"
+#include "llvm/Transforms/Utils/LoopUtils.h"
+
+#define DEBUG_TYPE "coroptx-unroll-coroutine-arrays"
+
+using namespace llvm;
+using namespace coroptx;
+
+STATISTIC(NumMarked, "Loops over coroutine arrays marked for full unrolling");
+
+namespace {
+
+/// A type that is one pointer, possibly wrapped in single-member structs:
+/// a coroutine handle, or a class that holds one.
+bool isHandleType(Type *Ty) {
+  while (auto *Struct = dyn_cast<StructType>(Ty)) {
+    if (Struct->getNumElements() != 1)
+      return false;
+    Ty = Struct->getElementType(0);
+  }
+  return Ty->isPointerTy();
+}
+
+/// The local array of handles that \p Address points into, if any.
+const AllocaInst *handleArrayOf(const Value *Address) {
+  const auto *Array = dyn_cast<AllocaInst>(getUnderlyingObject(Address));
+  if (!Array || !Array->isStaticAlloca())
+    return nullptr;
+  auto *Type = dyn_cast<ArrayType>(Array->getAllocatedType());
+  return Type && isHandleType(Type->getElementType()) ? Array : nullptr;
+}
+
+/// The local array of handles in which \p I, in \p L, stores a new frame's
+/// handle or finds the handle it resumes or destroys, at an address that
+/// moves with \p L's trips; null if \p I does none of that.
+const AllocaInst *arrayTouchedBy(const Instruction &I, const Loop &L,
+                                 ScalarEvolution &SE) {
+  const Value *Address = nullptr;
+  if (const auto *Store = dyn_cast<StoreInst>(&I)) {
+    const auto *Begin =
+        dyn_cast<IntrinsicInst>(Store->getValueOperand()->stripPointerCasts());
+    if (Begin && Begin->getIntrinsicID() == Intrinsic::coro_begin)
+      Address = Store->getPointerOperand();
+  } else if (const auto *Part = dyn_cast<IntrinsicInst>(&I);
+             Part && Part->getIntrinsicID() == Intrinsic::coro_subfn_addr) {
+    if (const auto *Handle =
+            dyn_cast<LoadInst>(Part->getArgOperand(0)->stripPointerCasts());
+        Handle && L.contains(Handle))
+      Address = Handle->getPointerOperand();
+  }
+  if (!Address)
+    return nullptr;
+  const AllocaInst *Array = handleArrayOf(Address);
+  if (!Array ||
+      SE.isLoopInvariant(SE.getSCEV(const_cast<Value *>(Address)), &L))
+    return nullptr;
+  return Array;
+}
+
+/// True when the loop \p Address moves with (if any) is one this pass
+/// unrolls: innermost, with a constant trip count of at most MaxTripCount.
+bool isUnrolledLoopIndex(const SCEV *Address, ScalarEvolution &SE) {
+  const auto *Recurrence = dyn_cast<SCEVAddRecExpr>(Address);
+  if (!Recurrence)
+    return false;
+  const Loop &Over = *Recurrence->getLoop();
+  const unsigned Trips = SE.getSmallConstantTripCount(&Over);
+  return Over.isInnermost() && Trips >= 1 &&
+         Trips <= CoroutineArrayUnrollingPass::MaxTripCount &&
+         isa<SCEVConstant>(Recurrence->getStepRecurrence(SE)) &&
+         SE.isLoopInvariant(Recurrence->getStart(), &Over);
+}
+
+/// True when, once every loop of \p Array's trips is unrolled, each access
+/// to \p Array is at a constant offset: the accesses are at constant
+/// offsets already, or move with such a loop. One access by another index
+/// (a modulo, a value read from memory) keeps the frames in memory, and
+/// unrolling would only copy code.
+bool everyAccessIsUnrolled(const AllocaInst &Array, ScalarEvolution &SE) {
+  SmallVector<const Value *, 16> Worklist{&Array};
+  SmallPtrSet<const Value *, 16> Seen{&Array};
+  const SCEV *Base = SE.getSCEV(const_cast<AllocaInst *>(&Array));
+  while (!Worklist.empty()) {
+    const Value *Pointer = Worklist.pop_back_val();
+    for (const User *U : Pointer->users()) {
+      if (isa<GetElementPtrInst>(U)) {
+        if (Seen.insert(U).second)
+          Worklist.push_back(U);
+        continue;
+      }
+      const auto *I = cast<Instruction>(U);
+      if (I->isLifetimeStartOrEnd())
+        continue;
+      const Value *Accessed = getLoadStorePointerOperand(I);
+      if (const auto *Memset = dyn_cast<MemSetInst>(I))
+        Accessed = Memset->getDest(); // the array's zero initialization
+      if (!Accessed || Accessed != Pointer)
+        return false; // the address escapes, or is stored
+      const SCEV *Offset =
+          SE.getMinusSCEV(SE.getSCEV(const_cast<Value *>(Accessed)), Base);
+      if (!isa<SCEVConstant>(Offset) && !isUnrolledLoopIndex(Offset, SE))
+        return false;
+    }
+  }
+  return true;
+}
+
+/// Adds `llvm.loop.unroll.full` to \p L's loop metadata.
+void markForFullUnroll(Loop &L) {
+  LLVMContext &Context = L.getHeader()->getContext();
+  SmallVector<Metadata *, 4> Operands{nullptr};
+  if (MDNode *LoopID = L.getLoopID())
+    append_range(Operands, drop_begin(LoopID->operands()));
+  Operands.push_back(
+      MDNode::get(Context, MDString::get(Context, "llvm.loop.unroll.full")));
+  MDNode *NewLoopID = MDNode::getDistinct(Context, Operands);
+  NewLoopID->replaceOperandWith(0, NewLoopID);
+  L.setLoopID(NewLoopID);
+}
+
+} // namespace
+
+PreservedAnalyses
+CoroutineArrayUnrollingPass::run(Loop &L, LoopAnalysisManager &,
+                                 LoopStandardAnalysisResults &AR,
+                                 LPMUpdater &) {
+  Function &F = *L.getHeader()->getParent();
+  // A loop the programmer said how to unroll keeps that.
+  if (!isDeviceModule(*F.getParent()) || !L.isInnermost() ||
+      hasUnrollTransformation(&L) != TM_Unspecified)
+    return PreservedAnalyses::all();
+  const unsigned TripCount = AR.SE.getSmallConstantTripCount(&L);
+  if (TripCount < 2 || TripCount > MaxTripCount)
+    return PreservedAnalyses::all();
+  const AllocaInst *Array = nullptr;
+  for (const BasicBlock *Block : L.blocks())
+    for (const Instruction &I : *Block)
+      if (!Array)
+        Array = arrayTouchedBy(I, L, AR.SE);
+  if (!Array || !everyAccessIsUnrolled(*Array, AR.SE))
+    return PreservedAnalyses::all();
+
+  markForFullUnroll(L);
+  ++NumMarked;
+  OptimizationRemarkEmitter Remarks(&F);
+  Remarks.emit([&] {
+    return OptimizationRemark(DEBUG_TYPE, "Unrolled", L.getStartLoc(),
+                              L.getHeader())
+           << "this loop over " << ore::NV("Coroutines", TripCount)
+           << " coroutines of a local array is unrolled: each frame at a "
+              "constant offset can live in registers";
+  });
+  // Only metadata changed, which no analysis caches.
+  return PreservedAnalyses::all();
+}

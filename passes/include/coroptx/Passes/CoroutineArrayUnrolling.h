@@ -1,0 +1,32 @@
+//===- CoroutineArrayUnrolling.h - Loops over coroutine arrays -*- C++ -*-===//
+#ifndef COROPTX_PASSES_COROUTINEARRAYUNROLLING_H
+#define COROPTX_PASSES_COROUTINEARRAYUNROLLING_H
+
+#include "llvm/Analysis/LoopAnalysisManager.h"
+#include "llvm/IR/PassManager.h"
+
+namespace llvm {
+class LPMUpdater;
+class Loop;
+} // namespace llvm
+
+namespace coroptx {
+
+/// Asks LoopFullUnroll to unroll a loop with a small constant trip count
+/// that starts, resumes or destroys the coroutines of a local array by the
+/// loop's index (`workers[k] = work(...)`, `workers[k].handle.resume()`).
+/// Unrolled, every handle sits at a constant offset of the array, so the
+/// frames can become SSA values (FrameFlattening) instead of local memory.
+struct CoroutineArrayUnrollingPass
+    : llvm::PassInfoMixin<CoroutineArrayUnrollingPass> {
+  /// The most coroutines a loop may start or resume to be unrolled.
+  static constexpr unsigned MaxTripCount = 16;
+
+  llvm::PreservedAnalyses run(llvm::Loop &L, llvm::LoopAnalysisManager &LAM,
+                              llvm::LoopStandardAnalysisResults &AR,
+                              llvm::LPMUpdater &Updater);
+};
+
+} // namespace coroptx
+
+#endif // COROPTX_PASSES_COROUTINEARRAYUNROLLING_H

@@ -1,0 +1,142 @@
+; Purpose: coroptx-unroll-coroutine-arrays marks for full unrolling (the
+; metadata `#pragma unroll` gives) a loop of at most 16 trips that resumes,
+; destroys or starts coroutines whose handles sit in a local array at the
+; loop's index, when every access to that array is at a constant offset or
+; moves with such a loop. Unrolled, each frame is at a constant offset and
+; can flatten. A loop over 32 handles, an array of structs that are more
+; than a handle, an array also indexed by a modulo, and a loop with the
+; programmer's own unroll pragma are left as they are.
+; RUN: %opt-coroptx -S %s -passes='loop(coroptx-unroll-coroutine-arrays)' \
+; RUN:   -pass-remarks=coroptx-unroll-coroutine-arrays 2> %t.remarks \
+; RUN:   | FileCheck %s
+; RUN: FileCheck %s --input-file=%t.remarks --check-prefix=REMARK
+
+target triple = "nvptx64-nvidia-cuda"
+
+%worker = type { ptr }
+%wide = type { ptr, i32 }
+
+declare ptr @llvm.coro.subfn.addr(ptr, i8)
+
+; REMARK: remark: <unknown>:0:0: this loop over 16 coroutines of a local array is unrolled: each frame at a constant offset can live in registers
+; REMARK-NOT: remark
+
+; CHECK-LABEL: define void @resumes_array(
+; CHECK:         br i1 %more, label %loop, label %exit, !llvm.loop ![[MARKED:[0-9]+]]
+define void @resumes_array(ptr %init) {
+entry:
+  %workers = alloca [16 x %worker]
+  call void @llvm.memset.p0.i64(ptr %workers, i8 0, i64 128, i1 false)
+  br label %loop
+loop:
+  %k = phi i64 [ 0, %entry ], [ %k.next, %loop ]
+  %slot = getelementptr inbounds [16 x %worker], ptr %workers, i64 0, i64 %k
+  %handle = load ptr, ptr %slot
+  %resume = call ptr @llvm.coro.subfn.addr(ptr %handle, i8 0)
+  call void %resume(ptr %handle)
+  %k.next = add nuw nsw i64 %k, 1
+  %more = icmp ult i64 %k.next, 16
+  br i1 %more, label %loop, label %exit
+exit:
+  %first = load ptr, ptr %workers
+  ret void
+}
+
+; CHECK-LABEL: define void @too_many_trips(
+; CHECK:         br i1 %more, label %loop, label %exit{{$}}
+define void @too_many_trips(ptr %init) {
+entry:
+  %workers = alloca [32 x %worker]
+  call void @llvm.memset.p0.i64(ptr %workers, i8 0, i64 256, i1 false)
+  br label %loop
+loop:
+  %k = phi i64 [ 0, %entry ], [ %k.next, %loop ]
+  %slot = getelementptr inbounds [32 x %worker], ptr %workers, i64 0, i64 %k
+  %handle = load ptr, ptr %slot
+  %resume = call ptr @llvm.coro.subfn.addr(ptr %handle, i8 0)
+  call void %resume(ptr %handle)
+  %k.next = add nuw nsw i64 %k, 1
+  %more = icmp ult i64 %k.next, 32
+  br i1 %more, label %loop, label %exit
+exit:
+  ret void
+}
+
+; CHECK-LABEL: define void @not_an_array_of_handles(
+; CHECK:         br i1 %more, label %loop, label %exit{{$}}
+define void @not_an_array_of_handles(ptr %init) {
+entry:
+  %slots = alloca [16 x %wide]
+  call void @llvm.memset.p0.i64(ptr %slots, i8 0, i64 256, i1 false)
+  br label %loop
+loop:
+  %k = phi i64 [ 0, %entry ], [ %k.next, %loop ]
+  %slot = getelementptr inbounds [16 x %wide], ptr %slots, i64 0, i64 %k
+  %handle = load ptr, ptr %slot
+  %resume = call ptr @llvm.coro.subfn.addr(ptr %handle, i8 0)
+  call void %resume(ptr %handle)
+  %k.next = add nuw nsw i64 %k, 1
+  %more = icmp ult i64 %k.next, 16
+  br i1 %more, label %loop, label %exit
+exit:
+  ret void
+}
+
+; The array is also read at (%t + 3) % 16: that access stays variable, so
+; the frames stay in memory whatever this loop does.
+; CHECK-LABEL: define void @also_indexed_by_modulo(
+; CHECK:         br i1 %more, label %loop, label %exit{{$}}
+define void @also_indexed_by_modulo(ptr %init, i64 %t) {
+entry:
+  %workers = alloca [16 x %worker]
+  call void @llvm.memset.p0.i64(ptr %workers, i8 0, i64 128, i1 false)
+  br label %loop
+loop:
+  %k = phi i64 [ 0, %entry ], [ %k.next, %loop ]
+  %slot = getelementptr inbounds [16 x %worker], ptr %workers, i64 0, i64 %k
+  %handle = load ptr, ptr %slot
+  %resume = call ptr @llvm.coro.subfn.addr(ptr %handle, i8 0)
+  call void %resume(ptr %handle)
+  %k.next = add nuw nsw i64 %k, 1
+  %more = icmp ult i64 %k.next, 16
+  br i1 %more, label %loop, label %exit
+exit:
+  %shifted = add i64 %t, 3
+  %turn = urem i64 %shifted, 16
+  %picked = getelementptr inbounds [16 x %worker], ptr %workers, i64 0, i64 %turn
+  %other = load ptr, ptr %picked
+  %destroy = call ptr @llvm.coro.subfn.addr(ptr %other, i8 1)
+  call void %destroy(ptr %other)
+  ret void
+}
+
+; `#pragma unroll 1`: the programmer keeps the loop rolled.
+; CHECK-LABEL: define void @programmer_says_rolled(
+; CHECK:         br i1 %more, label %loop, label %exit, !llvm.loop ![[ROLLED:[0-9]+]]
+define void @programmer_says_rolled(ptr %init) {
+entry:
+  %workers = alloca [16 x %worker]
+  call void @llvm.memset.p0.i64(ptr %workers, i8 0, i64 128, i1 false)
+  br label %loop
+loop:
+  %k = phi i64 [ 0, %entry ], [ %k.next, %loop ]
+  %slot = getelementptr inbounds [16 x %worker], ptr %workers, i64 0, i64 %k
+  %handle = load ptr, ptr %slot
+  %resume = call ptr @llvm.coro.subfn.addr(ptr %handle, i8 0)
+  call void %resume(ptr %handle)
+  %k.next = add nuw nsw i64 %k, 1
+  %more = icmp ult i64 %k.next, 16
+  br i1 %more, label %loop, label %exit, !llvm.loop !0
+exit:
+  ret void
+}
+
+declare void @llvm.memset.p0.i64(ptr, i8, i64, i1)
+
+!0 = distinct !{!0, !1}
+!1 = !{!"llvm.loop.unroll.disable"}
+
+; CHECK-DAG: ![[MARKED]] = distinct !{![[MARKED]], ![[FULL:[0-9]+]]}
+; CHECK-DAG: ![[FULL]] = !{!"llvm.loop.unroll.full"}
+; CHECK-DAG: ![[ROLLED]] = distinct !{![[ROLLED]], ![[DISABLE:[0-9]+]]}
+; CHECK-DAG: ![[DISABLE]] = !{!"llvm.loop.unroll.disable"}
