@@ -47,6 +47,7 @@
 #include "llvm/IR/IntrinsicInst.h"
 #include "llvm/IR/Metadata.h"
 #include "llvm/IR/Module.h"
+#include "llvm/Support/CommandLine.h"
 #include "llvm/Transforms/Scalar/LoopPassManager.h"
 #include "llvm/Transforms/Utils/LoopUtils.h"
 
@@ -56,6 +57,11 @@ using namespace llvm;
 using namespace coroptx;
 
 STATISTIC(NumMarked, "Loops over coroutine arrays marked for full unrolling");
+
+static cl::opt<unsigned> MaxUnrolledInstructions(
+    "coroptx-max-unrolled-coroutine-loop-size", cl::init(4096), cl::Hidden,
+    cl::desc("Most instructions a loop over a coroutine array may have once "
+             "unrolled (its body's times its trip count)"));
 
 namespace {
 
@@ -106,16 +112,29 @@ const AllocaInst *arrayTouchedBy(const Instruction &I, const Loop &L,
   return Array;
 }
 
+/// True for a loop that this pass may unroll: innermost, with a constant
+/// trip count of at most MaxTripCount, and small once unrolled. A body that
+/// does much more than start or resume a coroutine would be copied that
+/// many times: the frames' registers are not worth it.
+bool isSmallCountedLoop(const Loop &L, ScalarEvolution &SE) {
+  const unsigned Trips = SE.getSmallConstantTripCount(&L);
+  if (!L.isInnermost() || Trips == 0 ||
+      Trips > CoroutineArrayUnrollingPass::MaxTripCount)
+    return false;
+  unsigned BodySize = 0;
+  for (const BasicBlock *Block : L.blocks())
+    BodySize += Block->sizeWithoutDebug();
+  return BodySize * Trips <= MaxUnrolledInstructions;
+}
+
 /// True when the loop \p Address moves with (if any) is one this pass
-/// unrolls: innermost, with a constant trip count of at most MaxTripCount.
+/// unrolls.
 bool isUnrolledLoopIndex(const SCEV *Address, ScalarEvolution &SE) {
   const auto *Recurrence = dyn_cast<SCEVAddRecExpr>(Address);
   if (!Recurrence)
     return false;
   const Loop &Over = *Recurrence->getLoop();
-  const unsigned Trips = SE.getSmallConstantTripCount(&Over);
-  return Over.isInnermost() && Trips >= 1 &&
-         Trips <= CoroutineArrayUnrollingPass::MaxTripCount &&
+  return isSmallCountedLoop(Over, SE) &&
          isa<SCEVConstant>(Recurrence->getStepRecurrence(SE)) &&
          SE.isLoopInvariant(Recurrence->getStart(), &Over);
 }
@@ -175,11 +194,11 @@ CoroutineArrayUnrollingPass::run(Loop &L, LoopAnalysisManager &,
                                  LPMUpdater &) {
   Function &F = *L.getHeader()->getParent();
   // A loop the programmer said how to unroll keeps that.
-  if (!isDeviceModule(*F.getParent()) || !L.isInnermost() ||
+  if (!isDeviceModule(*F.getParent()) ||
       hasUnrollTransformation(&L) != TM_Unspecified)
     return PreservedAnalyses::all();
   const unsigned TripCount = AR.SE.getSmallConstantTripCount(&L);
-  if (TripCount < 2 || TripCount > MaxTripCount)
+  if (TripCount < 2 || !isSmallCountedLoop(L, AR.SE))
     return PreservedAnalyses::all();
   const AllocaInst *Array = nullptr;
   for (const BasicBlock *Block : L.blocks())

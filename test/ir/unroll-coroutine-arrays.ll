@@ -5,11 +5,29 @@
 ; moves with such a loop. Unrolled, each frame is at a constant offset and
 ; can flatten. A loop over 32 handles, an array of structs that are more
 ; than a handle, an array also indexed by a modulo, and a loop with the
-; programmer's own unroll pragma are left as they are.
+; programmer's own unroll pragma are left as they are, and so is a body that
+; would be too big once copied for every trip.
 ; RUN: %opt-coroptx -S %s -passes='loop(coroptx-unroll-coroutine-arrays)' \
 ; RUN:   -pass-remarks=coroptx-unroll-coroutine-arrays 2> %t.remarks \
 ; RUN:   | FileCheck %s
 ; RUN: FileCheck %s --input-file=%t.remarks --check-prefix=REMARK
+; A body copied 16 times must stay small: with a budget of 64 instructions
+; (the body has 8), nothing is marked.
+; RUN: %opt-coroptx -S %s -passes='loop(coroptx-unroll-coroutine-arrays)' \
+; RUN:   -coroptx-max-unrolled-coroutine-loop-size=64 \
+; RUN:   | FileCheck %s --check-prefix=SMALL
+; SMALL-NOT: llvm.loop.unroll.full
+; With 200, @resumes_array (8 x 16) is marked, but not the resume loop of
+; @start_loop_too_big: its start loop (14 x 16) stays rolled, so the array
+; keeps a variable index whatever the resume loop does.
+; RUN: %opt-coroptx -S %s -passes='loop(coroptx-unroll-coroutine-arrays)' \
+; RUN:   -coroptx-max-unrolled-coroutine-loop-size=200 \
+; RUN:   | FileCheck %s --check-prefix=BUDGET
+; BUDGET-LABEL: define void @resumes_array(
+; BUDGET:         br i1 %more, label %loop, label %exit, !llvm.loop
+; BUDGET-LABEL: define void @start_loop_too_big(
+; BUDGET-NOT:     !llvm.loop
+; BUDGET-LABEL: define void @too_many_trips(
 
 target triple = "nvptx64-nvidia-cuda"
 
@@ -17,8 +35,10 @@ target triple = "nvptx64-nvidia-cuda"
 %wide = type { ptr, i32 }
 
 declare ptr @llvm.coro.subfn.addr(ptr, i8)
+declare token @llvm.coro.id(i32, ptr, ptr, ptr)
+declare ptr @llvm.coro.begin(token, ptr)
 
-; REMARK: remark: <unknown>:0:0: this loop over 16 coroutines of a local array is unrolled: each frame at a constant offset can live in registers
+; REMARK-COUNT-3: remark: <unknown>:0:0: this loop over 16 coroutines of a local array is unrolled: each frame at a constant offset can live in registers
 ; REMARK-NOT: remark
 
 ; CHECK-LABEL: define void @resumes_array(
@@ -39,6 +59,42 @@ loop:
   br i1 %more, label %loop, label %exit
 exit:
   %first = load ptr, ptr %workers
+  ret void
+}
+
+; With the default budget, both loops are marked.
+; CHECK-LABEL: define void @start_loop_too_big(
+; CHECK:         br i1 %more.start, label %start, label %resume.preheader, !llvm.loop
+; CHECK:         br i1 %more, label %resume, label %exit, !llvm.loop
+define void @start_loop_too_big(i32 %seed) {
+entry:
+  %workers = alloca [16 x %worker]
+  br label %start
+start:
+  %s = phi i64 [ 0, %entry ], [ %s.next, %start ]
+  %x0 = mul i32 %seed, 3
+  %x1 = add i32 %x0, 5
+  %x2 = mul i32 %x1, 7
+  %x3 = add i32 %x2, 11
+  %x4 = mul i32 %x3, 13
+  %x5 = add i32 %x4, 17
+  %id = call token @llvm.coro.id(i32 0, ptr null, ptr null, ptr null)
+  %frame = call ptr @llvm.coro.begin(token %id, ptr null)
+  %new.slot = getelementptr inbounds [16 x %worker], ptr %workers, i64 0, i64 %s
+  store ptr %frame, ptr %new.slot
+  %s.next = add nuw nsw i64 %s, 1
+  %more.start = icmp ult i64 %s.next, 16
+  br i1 %more.start, label %start, label %resume
+resume:
+  %k = phi i64 [ 0, %start ], [ %k.next, %resume ]
+  %slot = getelementptr inbounds [16 x %worker], ptr %workers, i64 0, i64 %k
+  %handle = load ptr, ptr %slot
+  %fn = call ptr @llvm.coro.subfn.addr(ptr %handle, i8 0)
+  call void %fn(ptr %handle)
+  %k.next = add nuw nsw i64 %k, 1
+  %more = icmp ult i64 %k.next, 16
+  br i1 %more, label %resume, label %exit
+exit:
   ret void
 }
 
