@@ -36,6 +36,7 @@
 //===----------------------------------------------------------------------===//
 #include "coroptx/Passes/CoroutineArrayUnrolling.h"
 #include "coroptx/Passes/DeviceModule.h"
+#include "coroptx/Passes/LoopTransforms.h"
 
 #include "llvm/ADT/Statistic.h"
 #include "llvm/Analysis/LoopInfo.h"
@@ -121,10 +122,7 @@ bool isSmallCountedLoop(const Loop &L, ScalarEvolution &SE) {
   if (!L.isInnermost() || Trips == 0 ||
       Trips > CoroutineArrayUnrollingPass::MaxTripCount)
     return false;
-  unsigned BodySize = 0;
-  for (const BasicBlock *Block : L.blocks())
-    BodySize += Block->sizeWithoutDebug();
-  return BodySize * Trips <= MaxUnrolledInstructions;
+  return loopInstructionCount(L) * Trips <= MaxUnrolledInstructions;
 }
 
 /// True when the loop \p Address moves with (if any) is one this pass

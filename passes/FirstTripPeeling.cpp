@@ -29,6 +29,7 @@
 //===----------------------------------------------------------------------===//
 #include "coroptx/Passes/FirstTripPeeling.h"
 #include "coroptx/Passes/DeviceModule.h"
+#include "coroptx/Passes/LoopTransforms.h"
 
 #include "llvm/ADT/Statistic.h"
 #include "llvm/Analysis/AssumptionCache.h"
@@ -42,10 +43,6 @@
 #include "llvm/IR/Instructions.h"
 #include "llvm/IR/Module.h"
 #include "llvm/Support/raw_ostream.h"
-#include "llvm/Transforms/Utils/LoopPeel.h"
-#include "llvm/Transforms/Utils/LoopSimplify.h"
-#include "llvm/Transforms/Utils/LoopUtils.h"
-#include "llvm/Transforms/Utils/ValueMapper.h"
 
 #define DEBUG_TYPE "coroptx-peel-first-trip"
 
@@ -92,14 +89,10 @@ Constant *settledValue(PHINode &State, const Loop &L) {
       continue;
     }
     auto *Merge = dyn_cast<Instruction>(V);
-    if (!Merge || !L.contains(Merge) || Visited.size() > MaxStateMerges)
+    if (!Merge || !isa<PHINode, SelectInst>(Merge) || !L.contains(Merge) ||
+        Visited.size() > MaxStateMerges)
       return nullptr;
-    if (auto *Phi = dyn_cast<PHINode>(Merge))
-      append_range(Worklist, Phi->incoming_values());
-    else if (auto *Select = dyn_cast<SelectInst>(Merge))
-      Worklist.append({Select->getTrueValue(), Select->getFalseValue()});
-    else
-      return nullptr;
+    append_range(Worklist, mergedValues(*Merge));
   }
   return Settled != Entry ? Settled : nullptr;
 }
@@ -237,10 +230,7 @@ std::optional<SettledState> stateSettledByFirstTrip(Loop &L,
                                                     const LoopInfo &LI) {
   if (!L.isInnermost() || !L.getLoopPreheader() || !L.getLoopLatch())
     return std::nullopt;
-  unsigned Size = 0;
-  for (const BasicBlock *Block : L.blocks())
-    Size += Block->size();
-  if (Size > MaxLoopInstructions)
+  if (loopInstructionCount(L) > MaxLoopInstructions)
     return std::nullopt;
   std::optional<FirstTrip> Trip;
   for (PHINode &State : L.getHeader()->phis()) {
@@ -286,19 +276,10 @@ PreservedAnalyses FirstTripPeelingPass::run(Function &F,
   OptimizationRemarkEmitter Remarks(&F);
   bool Changed = false;
   for (auto [L, State] : Peeled) {
-    Changed |= simplifyLoop(L, &DT, &LI, &SE, &AC, nullptr,
-                            /*PreserveLCSSA=*/false);
-    if (!canPeel(L))
-      continue;
-    // The exits use values the loop defines (flattened frames): each exit
-    // must merge the peeled trip's copy with the loop's.
-    Changed |= formLCSSARecursively(*L, DT, &LI, &SE);
     const DebugLoc Where = L->getStartLoc();
     BasicBlock *Header = L->getHeader();
     const std::string Settled = describe(*State.Value);
-    ValueToValueMapTy VMap;
-    if (!peelLoop(L, /*PeelCount=*/1, /*PeelLast=*/false, &LI, &SE, DT, &AC,
-                  /*PreserveLCSSA=*/true, VMap))
+    if (!peelFirstTrips(*L, /*Trips=*/1, LI, DT, SE, AC, Changed))
       continue;
     Remarks.emit([&] {
       return OptimizationRemark(DEBUG_TYPE, "Peeled", Where, Header)

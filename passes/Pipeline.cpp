@@ -347,8 +347,6 @@ void coroptx::registerCoroPTXPipeline(PassBuilder &PB, PipelineOptions Options) 
         MPM.addPass(OptimizeCoroutineModuleAtO0(std::move(O1)));
       });
 
-  // At each peephole point of function simplification (also in the nested
-  // O1 pipeline of -O0), before GVN and CoroElide look at the awaits.
   // Unrolling for registers is an optimization: at -O0 (and the -O1
   // pipeline it runs for placement) frames may stay in local memory.
   PB.registerLateLoopOptimizationsEPCallback(
@@ -356,6 +354,9 @@ void coroptx::registerCoroPTXPipeline(PassBuilder &PB, PipelineOptions Options) 
         if (Level.getSpeedupLevel() >= 2)
           LPM.addPass(CoroutineArrayUnrollingPass());
       });
+
+  // At each peephole point of function simplification (also in the nested
+  // O1 pipeline of -O0), before GVN and CoroElide look at the awaits.
   PB.registerPeepholeEPCallback(
       [](FunctionPassManager &FPM, OptimizationLevel Level) {
         FPM.addPass(AwaiterAttributesPass(

@@ -32,6 +32,7 @@
 //===----------------------------------------------------------------------===//
 #include "coroptx/Passes/TransferLoopPeeling.h"
 #include "coroptx/Passes/DeviceModule.h"
+#include "coroptx/Passes/LoopTransforms.h"
 
 #include "llvm/ADT/Statistic.h"
 #include "llvm/Analysis/AssumptionCache.h"
@@ -45,10 +46,6 @@
 #include "llvm/IR/Module.h"
 #include "llvm/Transforms/Scalar/SimplifyCFG.h"
 #include "llvm/Transforms/Utils/Local.h"
-#include "llvm/Transforms/Utils/LoopPeel.h"
-#include "llvm/Transforms/Utils/LoopSimplify.h"
-#include "llvm/Transforms/Utils/LoopUtils.h"
-#include "llvm/Transforms/Utils/ValueMapper.h"
 
 #define DEBUG_TYPE "coroptx-peel-transfer-loops"
 
@@ -151,10 +148,7 @@ static bool isFlattenedTransferLoop(const Loop &L) {
   for (auto [Incoming, From] : zip(Code->incoming_values(), Code->blocks()))
     if (L.contains(From) && !isConstantCode(Incoming, L))
       return false;
-  unsigned Size = 0;
-  for (const BasicBlock *Block : L.blocks())
-    Size += Block->size();
-  return Size <= MaxFlattenedLoopInstructions;
+  return loopInstructionCount(L) <= MaxFlattenedLoopInstructions;
 }
 
 static bool isPeeledTransferLoop(const Loop &L) {
@@ -257,19 +251,9 @@ PreservedAnalyses TransferLoopPeelingPass::run(Function &F,
   auto &AC = FAM.getResult<AssumptionAnalysis>(F);
   OptimizationRemarkEmitter Remarks(&F);
   for (Loop *L : TransferLoops) {
-    Changed |= simplifyLoop(L, &DT, &LoopsNow, &SE, &AC, nullptr,
-                            /*PreserveLCSSA=*/false);
-    if (!canPeel(L))
-      continue;
-    // Flattened frames are values the loop defines and its exits use:
-    // peeling gives each exit the copy of the trip it leaves from only
-    // through the exits' phis.
-    Changed |= formLCSSARecursively(*L, DT, &LoopsNow, &SE);
     const DebugLoc Where = L->getStartLoc();
     BasicBlock *Header = L->getHeader();
-    ValueToValueMapTy VMap;
-    if (!peelLoop(L, TripsPeeled, /*PeelLast=*/false, &LoopsNow, &SE, DT, &AC,
-                  /*PreserveLCSSA=*/true, VMap))
+    if (!peelFirstTrips(*L, TripsPeeled, LoopsNow, DT, SE, AC, Changed))
       continue;
     Remarks.emit([&] {
       return OptimizationRemark(DEBUG_TYPE, "Peeled", Where, Header)

@@ -1,0 +1,35 @@
+//===- LoopTransforms.h - What the loop passes of coroptx share -*- C++ -*-===//
+//
+// TransferLoopPeeling, FirstTripPeeling and CoroutineArrayUnrolling each
+// decide by a loop's size whether copying it pays, and the two peeling
+// passes peel in the same form: the exits of a loop over flattened frames
+// use values the loop defines.
+//
+//===----------------------------------------------------------------------===//
+#ifndef COROPTX_PASSES_LOOPTRANSFORMS_H
+#define COROPTX_PASSES_LOOPTRANSFORMS_H
+
+namespace llvm {
+class AssumptionCache;
+class DominatorTree;
+class Loop;
+class LoopInfo;
+class ScalarEvolution;
+} // namespace llvm
+
+namespace coroptx {
+
+/// The instructions in \p L's blocks, debug records aside.
+unsigned loopInstructionCount(const llvm::Loop &L);
+
+/// Peels the first \p Trips trips of \p L, after putting it in simplified
+/// and LCSSA form, so that each exit merges the copy of the trip it leaves
+/// from. Returns whether it peeled; \p Changed is set when the loop's form
+/// changed, even if it then could not be peeled.
+bool peelFirstTrips(llvm::Loop &L, unsigned Trips, llvm::LoopInfo &LI,
+                    llvm::DominatorTree &DT, llvm::ScalarEvolution &SE,
+                    llvm::AssumptionCache &AC, bool &Changed);
+
+} // namespace coroptx
+
+#endif // COROPTX_PASSES_LOOPTRANSFORMS_H
