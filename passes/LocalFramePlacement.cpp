@@ -558,7 +558,7 @@ bool placeFramesOf(Function &F, SmallVector<CallBase *, 4> Allocs,
     CallBase *Call = Tracker.blockingCall();
     Function *Callee = Call ? Call->getCalledFunction() : nullptr;
     if (!Callee || Callee->isDeclaration() || !Callee->hasLocalLinkage() ||
-        Callee == &F || Inlined == MaxInlinedCalls ||
+        Callee == &F || Inlined >= MaxInlinedCalls ||
         F.getInstructionCount() > MaxInstructionsAfterInlining)
       return Missed(Why);
     // The other calls of the same callee (a shared dispatcher is called
