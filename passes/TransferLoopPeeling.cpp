@@ -155,6 +155,15 @@ static bool isPeeledTransferLoop(const Loop &L) {
   return isTransferLoopOverOwnFrames(L) || isFlattenedTransferLoop(L);
 }
 
+/// The loops of \p LI that this pass peels, outermost first.
+static SmallVector<Loop *, 4> peeledTransferLoops(const LoopInfo &LI) {
+  SmallVector<Loop *, 4> Loops;
+  for (Loop *L : LI.getLoopsInPreorder())
+    if (isPeeledTransferLoop(*L))
+      Loops.push_back(L);
+  return Loops;
+}
+
 /// The block that tests the handle a transfer loop starts from: it merges
 /// the handle from the arms of the first dispatch, some of which end the
 /// resume (null), and leaves for the loop or for the exit. Sends the arms
@@ -224,11 +233,8 @@ PreservedAnalyses TransferLoopPeelingPass::run(Function &F,
                                                FunctionAnalysisManager &FAM) {
   if (!isDeviceModule(*F.getParent()) || F.isDeclaration())
     return PreservedAnalyses::all();
-  auto &LI = FAM.getResult<LoopAnalysis>(F);
-  SmallVector<Loop *, 4> TransferLoops;
-  for (Loop *L : LI.getLoopsInPreorder())
-    if (isPeeledTransferLoop(*L))
-      TransferLoops.push_back(L);
+  SmallVector<Loop *, 4> TransferLoops =
+      peeledTransferLoops(FAM.getResult<LoopAnalysis>(F));
   if (TransferLoops.empty())
     return PreservedAnalyses::all();
 
@@ -239,11 +245,7 @@ PreservedAnalyses TransferLoopPeelingPass::run(Function &F,
   if (Changed) {
     // The CFG changed under the loops: start again from fresh analyses.
     FAM.invalidate(F, PreservedAnalyses::none());
-    auto &FreshLI = FAM.getResult<LoopAnalysis>(F);
-    TransferLoops.clear();
-    for (Loop *L : FreshLI.getLoopsInPreorder())
-      if (isPeeledTransferLoop(*L))
-        TransferLoops.push_back(L);
+    TransferLoops = peeledTransferLoops(FAM.getResult<LoopAnalysis>(F));
   }
   auto &LoopsNow = FAM.getResult<LoopAnalysis>(F);
   auto &DT = FAM.getResult<DominatorTreeAnalysis>(F);
