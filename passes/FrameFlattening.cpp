@@ -31,12 +31,14 @@
 #include "llvm/ADT/MapVector.h"
 #include "llvm/ADT/PostOrderIterator.h"
 #include "llvm/ADT/SetVector.h"
+#include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/ADT/Statistic.h"
 #include "llvm/Analysis/ConstantFolding.h"
 #include "llvm/Analysis/OptimizationRemarkEmitter.h"
 #include "llvm/Analysis/ValueTracking.h"
-#include "llvm/IR/Constants.h"
 #include "llvm/IR/CFG.h"
+#include "llvm/IR/ConstantRange.h"
+#include "llvm/IR/Constants.h"
 #include "llvm/IR/Dominators.h"
 #include "llvm/IR/IRBuilder.h"
 #include "llvm/IR/InstIterator.h"
@@ -158,6 +160,9 @@ private:
   bool transfer(Instruction &I, bool &Changed);
   bool transferLoad(LoadInst &Load, bool &Changed);
   bool transferStore(StoreInst &Store, bool &Changed);
+  bool transferMemSet(MemSetInst &Set, bool &Changed);
+  /// Whether a zero fill covers all 8 bytes at \p Offset.
+  bool zeroFilled(int64_t Offset) const;
   bool transferMerge(Instruction &Merge, ArrayRef<Value *> Incoming,
                      bool &Changed);
   bool usesAreUnderstood();
@@ -233,8 +238,17 @@ private:
   }
   /// Bytes of the object written by stores that are not pointers.
   SmallVector<std::pair<int64_t, int64_t>, 16> OtherStores;
+  /// Bytes of the object a memset clears: a pointer slot inside holds null.
+  SmallVector<std::pair<int64_t, int64_t>, 4> ZeroFills;
+  /// The memsets of the object, with the bytes each one writes.
+  SmallVector<std::pair<MemSetInst *, std::pair<int64_t, int64_t>>, 4> MemSets;
   /// Whether a slot test ever ruled out a frame for an access.
   bool TestsRuledOutFrames = false;
+  /// Whether the iteration has reached its fixed point once: no set of
+  /// targets grows any more.
+  bool TargetsAreFinal = false;
+  /// The pointer loads found, with final targets, to never run.
+  SmallPtrSet<LoadInst *, 8> NeverRunningLoads;
   StringRef Reason;
   const Instruction *Culprit = nullptr;
 };
@@ -309,6 +323,52 @@ static std::optional<SmallVector<int64_t, 4>> constantValues(Value *Index,
   return Values;
 }
 
+/// The values \p Index may take at \p At, at most \p Limit of them, as the
+/// branches that dominate \p At bound it: LLVM folds a chain of compares
+/// that each access one element of an array (`if (i == 0) a[0] = x; else
+/// if (i == 1) ...`) into one access at a variable index, behind a branch
+/// that bounds it. None if no such bound is found.
+static std::optional<SmallVector<int64_t, 4>>
+boundedValues(Value *Index, const Instruction &At, const DominatorTree &DT,
+              unsigned Limit) {
+  Value *Source = Index;
+  if (auto *Extend = dyn_cast<CastInst>(Index);
+      Extend && isa<ZExtInst, SExtInst>(Extend))
+    Source = Extend->getOperand(0);
+  if (!Source->getType()->isIntegerTy())
+    return std::nullopt;
+  ConstantRange Range = computeConstantRange(Source, /*ForSigned=*/false);
+  const DomTreeNode *Node = DT.getNode(At.getParent());
+  for (; Node && Node->getIDom(); Node = Node->getIDom()) {
+    BasicBlock *Dominator = Node->getIDom()->getBlock();
+    auto *Branch = dyn_cast<BranchInst>(Dominator->getTerminator());
+    auto *Compare = Branch && Branch->isConditional()
+                        ? dyn_cast<ICmpInst>(Branch->getCondition())
+                        : nullptr;
+    auto *Bound =
+        Compare ? dyn_cast<ConstantInt>(Compare->getOperand(1)) : nullptr;
+    if (!Bound || Compare->getOperand(0) != Source)
+      continue;
+    for (unsigned Taken : {0u, 1u}) {
+      BasicBlockEdge Edge(Dominator, Branch->getSuccessor(Taken));
+      if (!DT.dominates(Edge, At.getParent()))
+        continue;
+      CmpInst::Predicate Holds =
+          Taken == 0 ? Compare->getPredicate() : Compare->getInversePredicate();
+      Range = Range.intersectWith(
+          ConstantRange::makeExactICmpRegion(Holds, Bound->getValue()));
+    }
+  }
+  if (Range.isFullSet() || Range.isWrappedSet() ||
+      (Range.getUpper() - Range.getLower()).ugt(Limit))
+    return std::nullopt;
+  SmallVector<int64_t, 4> Values;
+  bool Signed = isa<SExtInst>(Index);
+  for (APInt V = Range.getLower(); V != Range.getUpper(); ++V)
+    Values.push_back(Signed ? V.getSExtValue() : V.getZExtValue());
+  return Values;
+}
+
 std::optional<HandleWeb::Steps>
 HandleWeb::stepsOf(GetElementPtrInst &GEP) const {
   unsigned Bits = DL.getIndexTypeSizeInBits(GEP.getType());
@@ -325,7 +385,9 @@ HandleWeb::stepsOf(GetElementPtrInst &GEP) const {
   }
   auto &[Index, Scale] = VariableOffsets.front();
   std::optional<SmallVector<int64_t, 4>> Values =
-      constantValues(Index, /*Limit=*/8);
+      constantValues(Index, /*Limit=*/16);
+  if (!Values)
+    Values = boundedValues(Index, GEP, DT, /*Limit=*/16);
   if (!Values)
     return std::nullopt;
   Moves.Index = Index;
@@ -420,10 +482,26 @@ bool HandleWeb::transferLoad(LoadInst &Load, bool &Changed) {
   auto Address = Handles.find(Load.getPointerOperand());
   if (Address == Handles.end())
     return true;
-  if (!Load.isSimple())
+  // Through a pointer that never holds an address (loaded where no frame
+  // can be), the load never runs, whatever kind it is.
+  if (Address->second.empty() && !Load.getType()->isPointerTy())
+    return true;
+  if (!Load.isSimple() && !Address->second.empty())
     return explain("a load of a handle is not simple");
   CodeSet Targets =
       accessedTargets(targetsAt(Address->first, Load), Load.getType());
+  // No frame can be there (a dispatch arm of another coroutine's part): the
+  // load never runs, and neither does what uses the pointer it would give.
+  // Only final targets tell: a set that is empty now may still grow, and a
+  // data load taken for a handle would make the slot it reads a handle slot.
+  if (Targets.empty() && Load.getType()->isPointerTy() && TargetsAreFinal) {
+    NeverRunningLoads.insert(&Load);
+    return mergeInto(&Load, {}, Changed);
+  }
+  if (NeverRunningLoads.contains(&Load))
+    return explain("a load's frames are found after it was taken to never "
+                   "run",
+                   &Load);
   bool ReadsHandleSlot = any_of(Targets, [&](int64_t Target) {
     auto Slot = Slots.find(offsetOf(Target));
     return isObjectCode(Target) && Slot != Slots.end() &&
@@ -462,6 +540,8 @@ bool HandleWeb::transferStore(StoreInst &Store, bool &Changed) {
   auto Address = Handles.find(Store.getPointerOperand());
   if (Address == Handles.end())
     return true; // A handle stored elsewhere escapes: usesAreUnderstood().
+  if (Address->second.empty())
+    return true; // Never runs.
   if (!Store.isSimple())
     return explain("a store through a handle is not simple");
   CodeSet Targets =
@@ -503,6 +583,48 @@ bool HandleWeb::transferStore(StoreInst &Store, bool &Changed) {
   return true;
 }
 
+bool HandleWeb::transferMemSet(MemSetInst &Set, bool &Changed) {
+  auto Address = Handles.find(Set.getDest());
+  if (Address == Handles.end())
+    return true;
+  auto *Length = dyn_cast<ConstantInt>(Set.getLength());
+  if (Set.isVolatile() || !Length)
+    return explain("a handle is passed on", &Set);
+  // One target, so that the rewrite can clear it in place.
+  CodeSet Targets = targetsAt(Address->first, Set);
+  if (Targets.size() != 1 || !isObjectCode(Targets.front()) ||
+      offsetOf(Targets.front()) + Length->getZExtValue() > Size)
+    return explain("a handle is passed on", &Set);
+  std::pair<int64_t, int64_t> Bytes(offsetOf(Targets.front()),
+                                    offsetOf(Targets.front()) +
+                                        Length->getZExtValue());
+  if (none_of(MemSets, [&](const auto &Seen) { return Seen.first == &Set; }))
+    MemSets.push_back({&Set, Bytes});
+  auto *Value = dyn_cast<ConstantInt>(Set.getValue());
+  if (!Value || !Value->isZero()) {
+    if (!is_contained(OtherStores, Bytes)) {
+      OtherStores.push_back(Bytes);
+      Changed = true;
+    }
+    return true;
+  }
+  if (!is_contained(ZeroFills, Bytes)) {
+    ZeroFills.push_back(Bytes);
+    Changed = true;
+  }
+  // Slots found after this round get their null at the next one.
+  for (auto &[SlotOffset, Slot] : Slots)
+    if (Bytes.first <= SlotOffset && SlotOffset + 8 <= Bytes.second)
+      Changed |= Slot.Contents.insert(0);
+  return true;
+}
+
+bool HandleWeb::zeroFilled(int64_t Offset) const {
+  return any_of(ZeroFills, [&](std::pair<int64_t, int64_t> Bytes) {
+    return Bytes.first <= Offset && Offset + 8 <= Bytes.second;
+  });
+}
+
 bool HandleWeb::transfer(Instruction &I, bool &Changed) {
   if (auto *GEP = dyn_cast<GetElementPtrInst>(&I)) {
     if (!isHandle(GEP->getPointerOperand()))
@@ -531,11 +653,15 @@ bool HandleWeb::transfer(Instruction &I, bool &Changed) {
     return transferLoad(*Load, Changed);
   if (auto *Store = dyn_cast<StoreInst>(&I))
     return transferStore(*Store, Changed);
+  if (auto *Set = dyn_cast<MemSetInst>(&I))
+    return transferMemSet(*Set, Changed);
   return true;
 }
 
 bool HandleWeb::usesAreUnderstood() {
   for (const auto &[Handle, Targets] : Handles) {
+    if (Targets.empty())
+      continue; // Never holds an address: its uses never run.
     for (const Use &U : Handle->uses()) {
       auto *User = cast<Instruction>(U.getUser());
       if (isa<GetElementPtrInst>(User) && U.getOperandNo() == 0)
@@ -581,6 +707,8 @@ bool HandleWeb::usesAreUnderstood() {
       if (auto *Intrinsic = dyn_cast<IntrinsicInst>(User);
           Intrinsic && Intrinsic->isLifetimeStartOrEnd())
         continue;
+      if (isa<MemSetInst>(User) && U.getOperandNo() == 0)
+        continue; // transferMemSet() took it.
       return explain("a handle is passed on", User);
     }
   }
@@ -626,6 +754,19 @@ bool HandleWeb::slotsAreConsistent() {
                            cast<Instruction>(U));
         }
       }
+    }
+  }
+  // A memset over a slot that holds codes after the rewrite must leave null
+  // there: zero, and all of its 8 bytes.
+  for (auto [Set, Bytes] : MemSets) {
+    auto *Value = dyn_cast<ConstantInt>(Set->getValue());
+    for (const auto &[SlotOffset, Slot] :
+         slotsOverlapping(Bytes.first, Bytes.second)) {
+      if (!Slot.HoldsHandles)
+        continue;
+      if (!Value || !Value->isZero() || SlotOffset < Bytes.first ||
+          SlotOffset + 8 > Bytes.second)
+        return explain("a handle slot is accessed in part", Set);
     }
   }
   return true;
@@ -721,6 +862,9 @@ bool HandleWeb::mayHoldUnknown(int64_t Frame) const {
   for (auto [Begin, End] : OtherStores)
     if (Begin < Offset + 8 && Offset < End)
       return true;
+  for (auto [Begin, End] : ZeroFills)
+    if (Begin < Offset + 8 && Offset < End && !zeroFilled(Offset))
+      return true;
   for (const auto &[SlotOffset, Slot] : slotsOverlapping(Offset, Offset + 8))
     if (SlotOffset != Offset || Slot.HoldsOther)
       return true;
@@ -738,8 +882,12 @@ std::optional<CodeSet> HandleWeb::slotContents(int64_t Frame) {
     return Contents;
   }
   auto Slot = Slots.find(offsetOf(Frame));
-  if (Slot == Slots.end())
-    return CodeSet(); // Never written: a test reads an undefined value.
+  if (Slot == Slots.end()) {
+    CodeSet Contents; // Never written: a test reads an undefined value.
+    if (zeroFilled(offsetOf(Frame)))
+      Contents.insert(0);
+    return Contents;
+  }
   return Slot->second.Contents;
 }
 
@@ -822,14 +970,20 @@ CodeSet HandleWeb::targetsAt(Value *Pointer, const Instruction &At,
 bool HandleWeb::analyze() {
   findSlotTests();
   Handles[&Object].insert(objectCode(0));
-  for (bool Changed = true; Changed;) {
-    Changed = false;
-    for (Instruction &I : instructions(F))
-      if (!transfer(I, Changed)) {
-        if (!Culprit)
-          Culprit = &I;
-        return false;
-      }
+  // The second round marks the pointer loads that never run. Each becomes
+  // a handle with no target; should that make a slot a handle slot and
+  // another load's targets grow, transferLoad() gives up.
+  for (bool Final : {false, true}) {
+    TargetsAreFinal = Final;
+    for (bool Changed = true; Changed;) {
+      Changed = false;
+      for (Instruction &I : instructions(F))
+        if (!transfer(I, Changed)) {
+          if (!Culprit)
+            Culprit = &I;
+          return false;
+        }
+    }
   }
   if (!usesAreUnderstood() || !slotsAreConsistent())
     return false;
@@ -1086,6 +1240,11 @@ void HandleWeb::rewrite() {
         Replaced.push_back(Compare);
       } else if (isa<PtrToIntInst>(I) && isHandle(I.getOperand(0))) {
         Replaced.push_back(&I);
+      } else if (auto *Set = dyn_cast<MemSetInst>(&I);
+                 Set && isHandle(Set->getDest()) && Set->getDest() != &Object) {
+        // transferMemSet() allowed one target only.
+        Set->setDest(
+            objectByte(B, offsetOf(targetsAt(Set->getDest(), *Set).front())));
       } else if (auto *Intrinsic = dyn_cast<IntrinsicInst>(&I);
                  Intrinsic && Intrinsic->isLifetimeStartOrEnd() &&
                  isHandle(Intrinsic->getArgOperand(0)) &&
@@ -1149,6 +1308,98 @@ bool coroptx::holdsCoroutineFrame(AllocaInst &Object) {
   return false;
 }
 
+/// The pointer behind \p V, a pointer-sized integer: the operand of a
+/// ptrtoint, null for zero, or nothing.
+static Value *addressBehind(Value *V, const DataLayout &DL) {
+  if (auto *Cast = dyn_cast<PtrToIntInst>(V))
+    return Cast->getPointerOperand()->getType()->getPointerAddressSpace() == 0
+               ? Cast->getPointerOperand()
+               : nullptr;
+  if (auto *Zero = dyn_cast<ConstantInt>(V); Zero && Zero->isZero())
+    return ConstantPointerNull::get(PointerType::getUnqual(V->getContext()));
+  return nullptr;
+}
+
+bool coroptx::mergeAddressesAsPointers(Function &F) {
+  const DataLayout &DL = F.getDataLayout();
+  Type *AddressInt = DL.getIntPtrType(F.getContext());
+  Type *Pointer = PointerType::getUnqual(F.getContext());
+  bool Changed = false;
+  // A merge of merges becomes pointers from the inside out: walk again
+  // until no merge changes.
+  SmallVector<Instruction *, 8> CastsBack;
+  for (bool Again = true; Again;) {
+    Again = false;
+    for (Instruction &I : make_early_inc_range(instructions(F))) {
+      if (I.getType() != AddressInt)
+        continue;
+      // A copy of 8 bytes that InstCombine made an integer (a handle
+      // assigned from one object to another) copies a pointer.
+      if (auto *Load = dyn_cast<LoadInst>(&I)) {
+        bool OnlyCopied =
+            !Load->use_empty() && all_of(Load->uses(), [&](const Use &U) {
+              if (auto *Store = dyn_cast<StoreInst>(U.getUser()))
+                return U.getOperandNo() == 0;
+              return isa<IntToPtrInst>(U.getUser()) &&
+                     U.getUser()->getType() == Pointer;
+            });
+        if (!OnlyCopied || !Load->isSimple())
+          continue;
+        auto *Address = new LoadInst(Pointer, Load->getPointerOperand(),
+                                     Load->getName() + ".address", false,
+                                     Load->getAlign(), Load->getIterator());
+        Address->setAAMetadata(Load->getAAMetadata());
+        auto *Cast = new PtrToIntInst(Address, AddressInt, Load->getName(),
+                                      Load->getIterator());
+        // The casts back go after the walk, which may be at one.
+        for (User *U : Load->users())
+          if (isa<IntToPtrInst>(U)) {
+            U->replaceAllUsesWith(Address);
+            CastsBack.push_back(cast<Instruction>(U));
+          }
+        Load->replaceAllUsesWith(Cast);
+        Load->eraseFromParent();
+        Changed = Again = true;
+        continue;
+      }
+      if (!isa<PHINode, SelectInst>(I))
+        continue;
+      auto *Phi = dyn_cast<PHINode>(&I);
+      auto *Select = dyn_cast<SelectInst>(&I);
+      SmallVector<Value *, 4> Addresses;
+      for (Value *Merged :
+           Phi ? SmallVector<Value *, 4>(Phi->incoming_values())
+               : SmallVector<Value *, 4>{Select->getTrueValue(),
+                                         Select->getFalseValue()})
+        Addresses.push_back(addressBehind(Merged, DL));
+      if (is_contained(Addresses, nullptr) ||
+          all_of(Addresses, [](Value *A) { return isa<Constant>(A); }))
+        continue;
+      Instruction *Merge;
+      if (Phi) {
+        auto *Pointers =
+            PHINode::Create(Pointer, Phi->getNumIncomingValues(),
+                            Phi->getName() + ".address", Phi->getIterator());
+        for (auto [Address, Block] : zip(Addresses, Phi->blocks()))
+          Pointers->addIncoming(Address, Block);
+        Merge = Pointers;
+      } else {
+        Merge = SelectInst::Create(Select->getCondition(), Addresses[0],
+                                   Addresses[1], Select->getName() + ".address",
+                                   Select->getIterator());
+      }
+      auto *Cast = new PtrToIntInst(Merge, AddressInt, I.getName(),
+                                    Merge->getParent()->getFirstInsertionPt());
+      I.replaceAllUsesWith(Cast);
+      I.eraseFromParent();
+      Changed = Again = true;
+    }
+  }
+  for (Instruction *Dead : CastsBack)
+    Dead->eraseFromParent();
+  return Changed;
+}
+
 PreservedAnalyses FrameFlatteningPass::run(Function &F,
                                            FunctionAnalysisManager &FAM) {
   if (F.isDeclaration() || !isDeviceModule(*F.getParent()))
@@ -1163,6 +1414,7 @@ PreservedAnalyses FrameFlatteningPass::run(Function &F,
   // The rewrite walks blocks in reverse post-order: unreachable ones would
   // keep uses of the handles it replaces.
   bool Changed = removeUnreachableBlocks(F);
+  Changed |= mergeAddressesAsPointers(F);
   if (Changed)
     FAM.invalidate(F, PreservedAnalyses::none());
   for (AllocaInst *Object : Objects) {

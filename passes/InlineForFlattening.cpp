@@ -86,6 +86,7 @@ void restoreBody(Function &F, Function &Saved, FunctionAnalysisManager &FAM) {
 std::optional<unsigned> inlineUntilFlattenable(Function &F, AllocaInst &Object) {
   for (unsigned Inlined = 0;; ++Inlined) {
     removeUnreachableBlocks(F);
+    mergeAddressesAsPointers(F);
     DominatorTree DT(F);
     FlatteningObstacle Obstacle = findFlatteningObstacle(Object, DT);
     if (!Obstacle)

@@ -7,6 +7,7 @@
 namespace llvm {
 class AllocaInst;
 class DominatorTree;
+class Function;
 class Instruction;
 } // namespace llvm
 
@@ -26,6 +27,14 @@ FlatteningObstacle findFlatteningObstacle(llvm::AllocaInst &Object,
 /// True where a coroutine part's address is stored in \p Object: the
 /// objects that hold coroutine frames.
 bool holdsCoroutineFrame(llvm::AllocaInst &Object);
+
+/// Turns each merge of pointer-sized integers that are all addresses
+/// (ptrtoint) or zero into a merge of the pointers, cast once after it. A
+/// ramp returns its task as an integer (the NVPTX return of a class holding
+/// one pointer), and InstCombine merges those integers where a spawn stores
+/// one of several: the analysis follows pointers, not integers. True if it
+/// changed \p F.
+bool mergeAddressesAsPointers(llvm::Function &F);
 
 /// Rewrites the coroutine handles that point into a stack object of one
 /// function (a kernel's placed frames) as small integer codes, so that every
