@@ -22,12 +22,19 @@
 //   ex.run(&stop_flag);  // until every job is done or *stop_flag != 0
 //   int value = parsed.get();
 //
-// One scheduler serves all three: the group (<coroptx/scheduling_group.h>)
-// turns each thread's wish for the next slot into one decision, the first
-// slot at or after the last one resumed that any thread has ready. Threads
-// with a ready job in that slot resume it together; the others wait for the
-// next decision. run() ends when no thread has a job left, so every thread
-// leaves it together and no collective ever waits on a thread that left.
+// One scheduler serves all three: it visits the slots round-robin, and at
+// each one the group (<coroptx/scheduling_group.h>) turns each thread's vote
+// into one decision: resume the slot if any thread has its job ready, else
+// go on. Threads with a ready job there resume it together; the others wait
+// for the next decision. run() ends when no thread has a job left, so every
+// thread leaves it together and no collective ever waits on a thread that
+// left.
+//
+// Up to 16 slots, every loop over them is unrolled, and a slot picked by a
+// run-time index (a join handle's) is reached through a compare per slot: so
+// each slot, and each job's frame in the storage, sits at a constant offset
+// of the executor. An executor that is a local of the kernel then becomes
+// SSA values in the coroptx passes, frames included, with no local memory.
 //
 // Jobs suspend only through the executor's awaitables (yield_now, sleep_for,
 // wait_until, a join_handle), also from inside tasks they await: the
@@ -176,9 +183,10 @@ public:
   COROPTX_HOST_DEVICE basic_executor() noexcept {}
   basic_executor(const basic_executor &) = delete;
   COROPTX_HOST_DEVICE ~basic_executor() {
+    COROPTX_UNROLL(unrolled_slots)
     for (std::uint32_t i = 0; i < Capacity; ++i)
       if (slots_[i].job)
-        free_slot(i);
+        free_slot(slots_[i]);
   }
 
   /// Takes \p work and schedules it. The handle is empty if \p work could
@@ -191,6 +199,7 @@ public:
     if (!work)
       return {};
     reclaim_detached();
+    COROPTX_UNROLL(unrolled_slots)
     for (std::uint32_t i = 0; i < Capacity; ++i) {
       slot &s = slots_[i];
       if (s.job)
@@ -214,35 +223,53 @@ public:
 
   /// Runs jobs until no thread of the group has one left, or until *\p stop
   /// is nonzero (checked before each decision; then every thread destroys
-  /// its running jobs). Each decision resumes the first slot, round-robin
-  /// from the last one, that any thread of the group has ready. With no job
-  /// ready anywhere in the group it waits with exponential backoff, up to
+  /// its running jobs). It visits the slots round-robin and resumes each one
+  /// that any thread of the group has ready. When a whole round finds no job
+  /// ready anywhere in the group, it waits with exponential backoff, up to
   /// max_idle_wait_ns, for the next sleeper. Every thread of the group calls
   /// run() and all of them return the same status.
   COROPTX_HOST_DEVICE run_status run(const volatile int *stop = nullptr) noexcept {
     Group group;
     std::uint32_t backoff = min_idle_wait_ns;
-    std::uint32_t next = 0;
+    std::uint32_t passed = 0; // slots in a row that no thread had ready
     for (;;) {
+      // Once a round, not at every slot: unrolled, the round holds one
+      // copy of what the loop body calls per slot.
       reclaim_detached();
-      const std::uint64_t now = Clock::now_ns();
-      const std::uint32_t decision = group.min(vote(next, now, stop), done_vote);
-      if (decision == stop_vote) {
+      bool stopped = false;
+      COROPTX_UNROLL(unrolled_slots)
+      for (std::uint32_t i = 0; i < Capacity; ++i) {
+        const std::uint64_t now = Clock::now_ns();
+        const std::uint32_t decision =
+            group.min(vote(slots_[i], now, stop), done_vote);
+        if (decision == stop_vote) {
+          stopped = true;
+          break;
+        }
+        if (decision == done_vote)
+          return run_status::all_done;
+        if (decision == pass_vote) {
+          if (++passed < Capacity)
+            continue;
+          // A whole round and nothing ready anywhere: wait for a sleeper.
+          // Jobs that all wait for each other to end never wake: a cycle
+          // of joins. Stop as loudly as block_on does.
+          if (!will_wake())
+            COROPTX_TRAP();
+          Clock::sleep_ns(backoff);
+          backoff = backoff < max_idle_wait_ns / 2 ? backoff * 2 : max_idle_wait_ns;
+          passed = 0;
+          continue;
+        }
+        if (ready(slots_[i], now))
+          resume(i);
+        passed = 0;
+        backoff = min_idle_wait_ns;
+      }
+      if (stopped) {
         destroy_running();
         return run_status::stopped;
       }
-      if (decision == done_vote)
-        return run_status::all_done;
-      if (decision == idle_vote) {
-        Clock::sleep_ns(backoff);
-        backoff = backoff < max_idle_wait_ns / 2 ? backoff * 2 : max_idle_wait_ns;
-        continue;
-      }
-      const std::uint32_t i = (next + decision - first_slot_vote) % Capacity;
-      if (ready(slots_[i], now))
-        resume(i);
-      next = (i + 1) % Capacity;
-      backoff = min_idle_wait_ns;
     }
   }
 
@@ -279,6 +306,7 @@ public:
       return nullptr;
     }
     reclaim_detached();
+    COROPTX_UNROLL(unrolled_slots)
     for (std::size_t i = 0; i < Capacity; ++i)
       if (!storage_taken_[i]) {
         storage_taken_[i] = true;
@@ -295,15 +323,17 @@ private:
   template <class, class, std::size_t> friend class when_any_awaiter;
 
   static constexpr std::uint32_t no_slot = ~std::uint32_t{0};
+  /// How many times the loops over the slots unroll: fully, up to 16 slots.
+  static constexpr std::uint32_t unrolled_slots = Capacity <= 16 ? Capacity : 1;
   static constexpr std::uint64_t never = ~std::uint64_t{0};
 
-  // A thread's vote for the next decision; the smallest vote in the group
-  // wins, so a stop anywhere beats everything, and the group is done only
-  // when every thread is.
+  // A thread's vote for the decision on a slot; the smallest vote in the
+  // group wins, so a stop anywhere beats everything, the slot is resumed if
+  // any thread has it ready, and the group is done only when every thread is.
   static constexpr std::uint32_t stop_vote = 0;
-  static constexpr std::uint32_t first_slot_vote = 1; // + distance from next
-  static constexpr std::uint32_t idle_vote = first_slot_vote + Capacity;
-  static constexpr std::uint32_t done_vote = idle_vote + 1;
+  static constexpr std::uint32_t resume_vote = 1;
+  static constexpr std::uint32_t pass_vote = 2;
+  static constexpr std::uint32_t done_vote = 3;
 
   struct slot {
     std::coroutine_handle<> job;          // done() and destroy(); null: free
@@ -323,9 +353,7 @@ private:
     COROPTX_HOST_DEVICE bool await_ready() const noexcept { return false; }
     COROPTX_HOST_DEVICE void
     await_suspend(std::coroutine_handle<> suspended) const noexcept {
-      slot &s = ex->slots_[ex->current_];
-      s.resume_point = suspended;
-      s.wake_at = ns ? Clock::now_ns() + ns : 0;
+      ex->suspend_current_job(suspended, ns ? Clock::now_ns() + ns : 0);
     }
     COROPTX_HOST_DEVICE void await_resume() const noexcept {}
   };
@@ -338,44 +366,84 @@ private:
     return running(s) && s.wake_at <= now;
   }
 
-  /// This thread's vote: stop_vote if *stop is set and a job still runs,
-  /// first_slot_vote plus how far past \p next its first ready slot is,
-  /// idle_vote if its jobs all wait, done_vote if none is left.
-  COROPTX_HOST_DEVICE std::uint32_t vote(std::uint32_t next, std::uint64_t now,
+  /// This thread's vote on slot \p s: stop_vote if *stop is set and a job
+  /// still runs, resume_vote if the slot's job is ready, pass_vote if not,
+  /// done_vote if no job is left.
+  COROPTX_HOST_DEVICE std::uint32_t vote(const slot &s, std::uint64_t now,
                                          const volatile int *stop) const noexcept {
     if (live_ == 0)
       return done_vote;
     if (stop && *stop)
       return stop_vote;
-    bool will_wake = false;
-    for (std::uint32_t n = 0; n < Capacity; ++n) {
-      const slot &s = slots_[(next + n) % Capacity];
-      if (ready(s, now))
-        return first_slot_vote + n;
-      will_wake = will_wake || (running(s) && s.wake_at != never);
+    return ready(s, now) ? resume_vote : pass_vote;
+  }
+
+  /// Whether some job of this thread sleeps, rather than waits for another
+  /// of its jobs to end.
+  COROPTX_HOST_DEVICE bool will_wake() const noexcept {
+    bool wakes = false;
+    COROPTX_UNROLL(unrolled_slots)
+    for (std::uint32_t i = 0; i < Capacity; ++i)
+      wakes = wakes || (running(slots_[i]) && slots_[i].wake_at != never);
+    return wakes || live_ == 0;
+  }
+
+  /// \p f(slots_[\p i]), with the slot at a constant offset: up to 16 slots,
+  /// one compare per slot picks it (the last one needs none).
+  template <class F>
+  COROPTX_HOST_DEVICE decltype(auto) with_slot(std::uint32_t i, F &&f) noexcept {
+    if constexpr (unrolled_slots == Capacity) {
+      COROPTX_UNROLL(unrolled_slots)
+      for (std::uint32_t j = 0; j + 1 < Capacity; ++j)
+        if (j == i)
+          return f(slots_[j]);
+      return f(slots_[Capacity - 1]);
+    } else {
+      return f(slots_[i]);
     }
-    // Every job waits for another of this thread's jobs to end, and none of
-    // them can: a cycle of joins. Stop as loudly as block_on does.
-    if (!will_wake)
-      COROPTX_TRAP();
-    return idle_vote;
+  }
+  template <class F>
+  COROPTX_HOST_DEVICE decltype(auto) with_slot(std::uint32_t i,
+                                               F &&f) const noexcept {
+    return const_cast<basic_executor *>(this)->with_slot(
+        i, [&](const slot &s) -> decltype(auto) { return f(s); });
+  }
+
+  /// Wakes the job of slot \p i, if any is there.
+  COROPTX_HOST_DEVICE void wake(std::uint32_t i) noexcept {
+    if (i != no_slot)
+      with_slot(i, [](slot &s) { s.wake_at = 0; });
+  }
+
+  /// The job running now suspends at \p suspended until \p wake_at; resume()
+  /// writes it into the job's slot.
+  COROPTX_HOST_DEVICE void suspend_current_job(std::coroutine_handle<> suspended,
+                                               std::uint64_t wake_at) noexcept {
+    suspended_ = suspended;
+    suspended_until_ = wake_at;
   }
 
   COROPTX_HOST_DEVICE void resume(std::uint32_t i) noexcept {
     slot &s = slots_[i];
     current_ = i;
+    // What suspends writes here. Starting from the slot's own resume point
+    // keeps another slot's from ever reaching this one on any path, which
+    // lets the compiler see that each slot only ever resumes its own frame.
+    suspended_ = s.resume_point;
     s.resume_point.resume();
-    if (!s.job.done())
+    if (!s.job.done()) {
+      s.resume_point = suspended_;
+      s.wake_at = suspended_until_;
       return;
+    }
     --live_;
-    if (s.watcher != no_slot)
-      slots_[s.watcher].wake_at = 0;
+    wake(s.watcher);
     s.watcher = no_slot;
     if (s.joinable) {
       s.finished = true;
       s.finish_order = finishes_++;
     } else {
-      free_slot(i);
+      free_slot(s);
     }
   }
 
@@ -386,10 +454,8 @@ private:
   /// call graph free of recursion, which lets ptxas size the stack: with a
   /// recursive destroy the kernel would get the 1 KiB default stack, less
   /// than an executor's own storage.
-  COROPTX_HOST_DEVICE void free_slot(std::uint32_t i) noexcept {
-    slot &s = slots_[i];
-    if (s.watcher != no_slot)
-      slots_[s.watcher].wake_at = 0;
+  COROPTX_HOST_DEVICE void free_slot(slot &s) noexcept {
+    wake(s.watcher);
     const std::coroutine_handle<> frame = s.job;
     s.job = {};
     s.finished = false;
@@ -401,15 +467,17 @@ private:
   }
 
   COROPTX_HOST_DEVICE void destroy_running() noexcept {
+    COROPTX_UNROLL(unrolled_slots)
     for (std::uint32_t i = 0; i < Capacity; ++i)
       if (running(slots_[i])) {
         --live_;
-        free_slot(i);
+        free_slot(slots_[i]);
       }
   }
 
   /// Gives back the storage block of \p frame, if it has one here.
   COROPTX_HOST_DEVICE void release_storage(const void *frame) noexcept {
+    COROPTX_UNROLL(unrolled_slots)
     for (std::size_t i = 0; i < Capacity; ++i)
       if (frame == storage_[i])
         storage_taken_[i] = false;
@@ -417,34 +485,44 @@ private:
 
   // What join_handle and when_any ask of the executor. A (slot, generation)
   // pair names one job: once its slot is freed, the pair matches nothing.
+  COROPTX_HOST_DEVICE static bool names_job(const slot &s,
+                                            std::uint32_t generation) noexcept {
+    return s.job && s.generation == generation;
+  }
   COROPTX_HOST_DEVICE bool names_job(std::uint32_t i,
                                      std::uint32_t generation) const noexcept {
-    return slots_[i].job && slots_[i].generation == generation;
+    return with_slot(i, [&](const slot &s) { return names_job(s, generation); });
   }
   COROPTX_HOST_DEVICE bool job_running(std::uint32_t i,
                                        std::uint32_t generation) const noexcept {
-    return names_job(i, generation) && !slots_[i].finished;
+    return with_slot(i, [&](const slot &s) {
+      return names_job(s, generation) && !s.finished;
+    });
   }
   COROPTX_HOST_DEVICE bool job_finished(std::uint32_t i,
                                         std::uint32_t generation) const noexcept {
-    return names_job(i, generation) && slots_[i].finished;
+    return with_slot(i, [&](const slot &s) {
+      return names_job(s, generation) && s.finished;
+    });
   }
   COROPTX_HOST_DEVICE std::uint32_t finish_order(std::uint32_t i) const noexcept {
-    return slots_[i].finish_order;
+    return with_slot(i, [](const slot &s) { return s.finish_order; });
   }
 
   /// The result of finished slot \p i; frees the slot.
   template <class T> COROPTX_HOST_DEVICE T take_result(std::uint32_t i) noexcept {
-    if constexpr (std::is_void_v<T>) {
-      free_slot(i);
-    } else {
-      T result = std::coroutine_handle<detail::job_promise<T>>::from_address(
-                     slots_[i].job.address())
-                     .promise()
-                     .take();
-      free_slot(i);
-      return result;
-    }
+    return with_slot(i, [&](slot &s) -> T {
+      if constexpr (std::is_void_v<T>) {
+        free_slot(s);
+      } else {
+        T result = std::coroutine_handle<detail::job_promise<T>>::from_address(
+                       s.job.address())
+                       .promise()
+                       .take();
+        free_slot(s);
+        return result;
+      }
+    });
   }
 
   /// The handle is gone: a running job's slot is freed as soon as it ends,
@@ -452,22 +530,27 @@ private:
   /// allocation), since a handle may die inside a frame being destroyed.
   COROPTX_HOST_DEVICE void detach(std::uint32_t i,
                                   std::uint32_t generation) noexcept {
-    if (!names_job(i, generation))
-      return;
-    slots_[i].joinable = false;
-    slots_[i].watcher = no_slot;
-    if (slots_[i].finished)
-      detached_finished_ = true;
+    with_slot(i, [&](slot &s) {
+      if (!names_job(s, generation))
+        return;
+      s.joinable = false;
+      s.watcher = no_slot;
+      if (s.finished)
+        detached_finished_ = true;
+    });
   }
 
-  /// Frees the slots of finished jobs whose handles are gone.
-  COROPTX_HOST_DEVICE void reclaim_detached() noexcept {
+  /// Frees the slots of finished jobs whose handles are gone. Always
+  /// inlined: a call given the executor's address would keep it, frames
+  /// included, in local memory.
+  [[gnu::always_inline]] COROPTX_HOST_DEVICE void reclaim_detached() noexcept {
     // A freed frame may hold handles of more finished jobs: go round again.
     while (detached_finished_) {
       detached_finished_ = false;
+      COROPTX_UNROLL(unrolled_slots)
       for (std::uint32_t i = 0; i < Capacity; ++i)
         if (slots_[i].job && slots_[i].finished && !slots_[i].joinable)
-          free_slot(i);
+          free_slot(slots_[i]);
     }
   }
 
@@ -475,24 +558,26 @@ private:
   /// at a time waits for a given job; a second one is a bug, and traps.
   COROPTX_HOST_DEVICE void watch(std::uint32_t i,
                                  std::uint32_t generation) noexcept {
-    if (!job_running(i, generation))
-      return;
-    if (slots_[i].watcher != no_slot && slots_[i].watcher != current_)
-      COROPTX_TRAP();
-    slots_[i].watcher = current_;
+    with_slot(i, [&](slot &s) {
+      if (!names_job(s, generation) || s.finished)
+        return;
+      if (s.watcher != no_slot && s.watcher != current_)
+        COROPTX_TRAP();
+      s.watcher = current_;
+    });
   }
   COROPTX_HOST_DEVICE void unwatch(std::uint32_t i,
                                    std::uint32_t generation) noexcept {
-    if (names_job(i, generation) && slots_[i].watcher == current_)
-      slots_[i].watcher = no_slot;
+    with_slot(i, [&](slot &s) {
+      if (names_job(s, generation) && s.watcher == current_)
+        s.watcher = no_slot;
+    });
   }
 
   /// Suspends the job running now until a job it watches ends.
   COROPTX_HOST_DEVICE void
   park_current_job(std::coroutine_handle<> suspended) noexcept {
-    slot &s = slots_[current_];
-    s.resume_point = suspended;
-    s.wake_at = never;
+    suspend_current_job(suspended, never);
   }
 
   alignas(16) unsigned char storage_[Capacity][SlotBytes];
@@ -500,6 +585,8 @@ private:
   slot slots_[Capacity];
   std::size_t live_ = 0;
   std::uint32_t current_ = 0;
+  std::coroutine_handle<> suspended_;  // where the job running now suspended,
+  std::uint64_t suspended_until_ = 0;  // and until when (resume() keeps both)
   std::uint32_t finishes_ = 0;
   bool detached_finished_ = false; // a finished job awaits reclaim_detached
 };
