@@ -28,6 +28,17 @@
 // schedule, an executor's slot search), the frames stay in memory anyway,
 // and the loops are left alone.
 //
+// An executor that is a local of the kernel is the other case:
+//     for (int k = 0; k < 4; ++k) ex.spawn(work(ex, &state[k]));
+// Each trip searches the executor for a free slot and frame storage at run
+// time, so rolled, every job's frame is one of four, and what the jobs are
+// given by the loop's index (&state[k]) stays in local memory. A loop that
+// starts a coroutine whose frame goes into one local object (every address
+// the frame may get is in that alloca) qualifies too, loops inside it (the
+// executor's pass over detached jobs) included: unrolled, the searches fold
+// to constant slots. Such a loop may also leave early (a failed spawn
+// traps); its latch's trip count is the one that counts.
+//
 // The frames' state then lives in registers: 16 workers of the benchmark
 // take 68 of them, against 28 and two kilobytes of local memory rolled. A
 // loop the programmer gave an unroll pragma keeps it: `#pragma unroll 1`
@@ -113,16 +124,65 @@ const AllocaInst *arrayTouchedBy(const Instruction &I, const Loop &L,
   return Array;
 }
 
+/// The constant number of trips of \p L, or 0. A loop that may also leave
+/// early (a failed spawn traps) counts the trips its latch allows.
+unsigned tripCountOf(const Loop &L, ScalarEvolution &SE) {
+  if (unsigned Trips = SE.getSmallConstantTripCount(&L))
+    return Trips;
+  const BasicBlock *Latch = L.getLoopLatch();
+  return Latch && L.isLoopExiting(Latch)
+             ? SE.getSmallConstantTripCount(&L, Latch)
+             : 0;
+}
+
+/// True for a loop with a constant trip count of at most MaxTripCount that
+/// is small once unrolled.
+bool isSmallOnceUnrolled(const Loop &L, ScalarEvolution &SE) {
+  const unsigned Trips = tripCountOf(L, SE);
+  return Trips != 0 && Trips <= CoroutineArrayUnrollingPass::MaxTripCount &&
+         loopInstructionCount(L) * Trips <= MaxUnrolledInstructions;
+}
+
 /// True for a loop that this pass may unroll: innermost, with a constant
 /// trip count of at most MaxTripCount, and small once unrolled. A body that
 /// does much more than start or resume a coroutine would be copied that
 /// many times: the frames' registers are not worth it.
 bool isSmallCountedLoop(const Loop &L, ScalarEvolution &SE) {
-  const unsigned Trips = SE.getSmallConstantTripCount(&L);
-  if (!L.isInnermost() || Trips == 0 ||
-      Trips > CoroutineArrayUnrollingPass::MaxTripCount)
-    return false;
-  return loopInstructionCount(L) * Trips <= MaxUnrolledInstructions;
+  return L.isInnermost() && isSmallOnceUnrolled(L, SE);
+}
+
+/// The local object that holds the frame \p Begin starts, when every
+/// address the frame may get (through phis and selects: a search for free
+/// storage) is in that one static alloca, or null. An executor that is a
+/// local of the kernel gives its jobs' frames such storage.
+const AllocaInst *localFrameStorage(const IntrinsicInst &Begin) {
+  SmallVector<const Value *, 8> Objects;
+  getUnderlyingObjects(Begin.getArgOperand(1), Objects);
+  const AllocaInst *Storage = nullptr;
+  for (const Value *Object : Objects) {
+    if (isa<ConstantPointerNull>(Object))
+      continue; // No storage: the frame is elided, or the start fails.
+    const auto *Alloca = dyn_cast<AllocaInst>(Object);
+    if (!Alloca || !Alloca->isStaticAlloca() || (Storage && Storage != Alloca))
+      return nullptr;
+    Storage = Alloca;
+  }
+  return Storage;
+}
+
+/// True when \p L starts a coroutine whose frame goes into a local object
+/// (`ex.spawn(work(ex, k))` for k below a constant): each trip picks the
+/// frame's storage, and the slot that takes its handle, at run time. Once
+/// unrolled, the trips are told apart, the picks fold to constant offsets,
+/// and the frames can become SSA values.
+bool startsFramesInLocalStorage(const Loop &L) {
+  for (const BasicBlock *Block : L.blocks())
+    for (const Instruction &I : *Block)
+      if (const auto *Begin = dyn_cast<IntrinsicInst>(&I);
+          Begin && Begin->getIntrinsicID() == Intrinsic::coro_begin &&
+          localFrameStorage(*Begin))
+        return true;
+  return false;
 }
 
 /// True when the loop \p Address moves with (if any) is one this pass
@@ -195,15 +255,19 @@ CoroutineArrayUnrollingPass::run(Loop &L, LoopAnalysisManager &,
   if (!isDeviceModule(*F.getParent()) ||
       hasUnrollTransformation(&L) != TM_Unspecified)
     return PreservedAnalyses::all();
-  const unsigned TripCount = AR.SE.getSmallConstantTripCount(&L);
-  if (TripCount < 2 || !isSmallCountedLoop(L, AR.SE))
+  const unsigned TripCount = tripCountOf(L, AR.SE);
+  if (TripCount < 2 || !isSmallOnceUnrolled(L, AR.SE))
     return PreservedAnalyses::all();
   const AllocaInst *Array = nullptr;
-  for (const BasicBlock *Block : L.blocks())
-    for (const Instruction &I : *Block)
-      if (!Array)
-        Array = arrayTouchedBy(I, L, AR.SE);
-  if (!Array || !everyAccessIsUnrolled(*Array, AR.SE))
+  if (L.isInnermost())
+    for (const BasicBlock *Block : L.blocks())
+      for (const Instruction &I : *Block)
+        if (!Array)
+          Array = arrayTouchedBy(I, L, AR.SE);
+  const bool OverArray = Array && everyAccessIsUnrolled(*Array, AR.SE);
+  // The loops inside a spawn loop (an executor's wait for detached jobs)
+  // unroll with it.
+  if (!OverArray && !startsFramesInLocalStorage(L))
     return PreservedAnalyses::all();
 
   markForFullUnroll(L);
@@ -213,8 +277,10 @@ CoroutineArrayUnrollingPass::run(Loop &L, LoopAnalysisManager &,
     return OptimizationRemark(DEBUG_TYPE, "Unrolled", L.getStartLoc(),
                               L.getHeader())
            << "this loop over " << ore::NV("Coroutines", TripCount)
-           << " coroutines of a local array is unrolled: each frame at a "
-              "constant offset can live in registers";
+           << (OverArray ? " coroutines of a local array"
+                         : " coroutines started into a local object")
+           << " is unrolled: each frame at a constant offset can live in "
+              "registers";
   });
   // Only metadata changed, which no analysis caches.
   return PreservedAnalyses::all();

@@ -6,15 +6,18 @@
 ; can flatten. A loop over 32 handles, an array of structs that are more
 ; than a handle, an array also indexed by a modulo, and a loop with the
 ; programmer's own unroll pragma are left as they are, and so is a body that
-; would be too big once copied for every trip.
+; would be too big once copied for every trip. A loop that starts coroutines
+; whose frames go into one local object (a spawn loop of an executor that is
+; a local) is marked too.
 ; RUN: %opt-coroptx -S %s -passes='loop(coroptx-unroll-coroutine-arrays)' \
 ; RUN:   -pass-remarks=coroptx-unroll-coroutine-arrays 2> %t.remarks \
 ; RUN:   | FileCheck %s
 ; RUN: FileCheck %s --input-file=%t.remarks --check-prefix=REMARK
-; A body copied 16 times must stay small: with a budget of 64 instructions
-; (the body has 8), nothing is marked.
+; A body copied for every trip must stay small: with a budget of 48
+; instructions (the array loops copy 8 of them 16 times, the spawn loop 15
+; of them 4 times), nothing is marked.
 ; RUN: %opt-coroptx -S %s -passes='loop(coroptx-unroll-coroutine-arrays)' \
-; RUN:   -coroptx-max-unrolled-coroutine-loop-size=64 \
+; RUN:   -coroptx-max-unrolled-coroutine-loop-size=48 \
 ; RUN:   | FileCheck %s --check-prefix=SMALL
 ; SMALL-NOT: llvm.loop.unroll.full
 ; With 200, @resumes_array (8 x 16) is marked, but not the resume loop of
@@ -187,12 +190,87 @@ exit:
   ret void
 }
 
+; A spawn loop: each trip starts a coroutine whose frame goes into a block
+; of a local object (an executor), picked at run time (here by a select),
+; and traps when a spawn fails, so only the latch's exit is counted. The
+; loop inside it (the executor's pass over detached jobs) unrolls with it.
+; REMARK: remark: <unknown>:0:0: this loop over 4 coroutines started into a local object is unrolled: each frame at a constant offset can live in registers
+; CHECK-LABEL: define void @spawns_into_local_object(
+; CHECK:         br i1 %more, label %spawn, label %exit, !llvm.loop ![[SPAWN:[0-9]+]]
+define void @spawns_into_local_object(i1 %second) {
+entry:
+  %executor = alloca [512 x i8], align 16
+  br label %spawn
+spawn:
+  %k = phi i64 [ 0, %entry ], [ %k.next, %latch ]
+  br label %reclaim
+reclaim:
+  %again = load i1, ptr %executor
+  br i1 %again, label %reclaim, label %start
+start:
+  %block1 = getelementptr inbounds i8, ptr %executor, i64 128
+  %storage = select i1 %second, ptr %block1, ptr %executor
+  %id = call token @llvm.coro.id(i32 0, ptr null, ptr null, ptr null)
+  %frame = call ptr @llvm.coro.begin(token %id, ptr %storage)
+  %slot.taken = load i1, ptr %block1
+  br i1 %slot.taken, label %trap, label %latch
+trap:
+  call void @llvm.trap()
+  unreachable
+latch:
+  %k.next = add nuw nsw i64 %k, 1
+  %more = icmp ult i64 %k.next, 4
+  br i1 %more, label %spawn, label %exit
+exit:
+  ret void
+}
+
+; Frames that may go outside the function's own objects (a pointer it was
+; given), or into either of two of them, get no constant offset by
+; unrolling: left alone.
+; CHECK-LABEL: define void @frames_in_given_storage(
+; CHECK:         br i1 %more, label %spawn, label %exit{{$}}
+define void @frames_in_given_storage(ptr %given) {
+entry:
+  br label %spawn
+spawn:
+  %k = phi i64 [ 0, %entry ], [ %k.next, %spawn ]
+  %id = call token @llvm.coro.id(i32 0, ptr null, ptr null, ptr null)
+  %frame = call ptr @llvm.coro.begin(token %id, ptr %given)
+  %k.next = add nuw nsw i64 %k, 1
+  %more = icmp ult i64 %k.next, 4
+  br i1 %more, label %spawn, label %exit
+exit:
+  ret void
+}
+
+; CHECK-LABEL: define void @frames_in_two_objects(
+; CHECK:         br i1 %more, label %spawn, label %exit{{$}}
+define void @frames_in_two_objects(i1 %second) {
+entry:
+  %one = alloca [256 x i8], align 16
+  %two = alloca [256 x i8], align 16
+  br label %spawn
+spawn:
+  %k = phi i64 [ 0, %entry ], [ %k.next, %spawn ]
+  %storage = select i1 %second, ptr %two, ptr %one
+  %id = call token @llvm.coro.id(i32 0, ptr null, ptr null, ptr null)
+  %frame = call ptr @llvm.coro.begin(token %id, ptr %storage)
+  %k.next = add nuw nsw i64 %k, 1
+  %more = icmp ult i64 %k.next, 4
+  br i1 %more, label %spawn, label %exit
+exit:
+  ret void
+}
+
 declare void @llvm.memset.p0.i64(ptr, i8, i64, i1)
+declare void @llvm.trap()
 
 !0 = distinct !{!0, !1}
 !1 = !{!"llvm.loop.unroll.disable"}
 
 ; CHECK-DAG: ![[MARKED]] = distinct !{![[MARKED]], ![[FULL:[0-9]+]]}
 ; CHECK-DAG: ![[FULL]] = !{!"llvm.loop.unroll.full"}
+; CHECK-DAG: ![[SPAWN]] = distinct !{![[SPAWN]], ![[FULL]]}
 ; CHECK-DAG: ![[ROLLED]] = distinct !{![[ROLLED]], ![[DISABLE:[0-9]+]]}
 ; CHECK-DAG: ![[DISABLE]] = !{!"llvm.loop.unroll.disable"}

@@ -17,6 +17,8 @@ namespace coroptx {
 /// loop's index (`workers[k] = work(...)`, `workers[k].handle.resume()`).
 /// Unrolled, every handle sits at a constant offset of the array, so the
 /// frames can become SSA values (FrameFlattening) instead of local memory.
+/// A loop that starts coroutines into a local object (an executor's spawn
+/// loop, `ex.spawn(work(ex, k))`) qualifies for the same reason.
 struct CoroutineArrayUnrollingPass
     : llvm::PassInfoMixin<CoroutineArrayUnrollingPass> {
   /// The most coroutines a loop may start or resume to be unrolled.
