@@ -3,9 +3,11 @@
 // where a warp or a block is the one calling thread. Every thread's result
 // must agree with the CPU's: a thread's jobs run in the same order whether
 // it schedules alone or in step with its warp or block, jobs join each
-// other's values, a stop that one thread sees stops the whole group, and
-// threads with no job of their own still take part. The warp scenarios run
-// 64K - 24 threads, so the last warp enters run() with 8 lanes.
+// other's values, a stop that one thread sees stops the whole group,
+// threads with no job of their own still take part, and a spawn loop that
+// the compiler unrolls schedules as the rolled one does on the CPU. The
+// warp scenarios run 64K - 24 threads, so the last warp enters run() with 8
+// lanes.
 #include "gpu_check.h"
 
 #include <coroptx/combinators.h>
@@ -34,6 +36,38 @@ __host__ __device__ long long resumption_order(int i) {
     ex.spawn(record(ex, &trace, id, 1 + (i + 3 * id) % 5));
   ex.run();
   return static_cast<long long>(trace);
+}
+
+// A spawn loop of a constant count, each job stepping a state of its own
+// that the loop hands it by index (&state[k]). On the GPU the loop is
+// unrolled (its frames go into the executor, a local of the kernel), so
+// each trip's slot and frame are picked at compile time: the states and the
+// order must still be the CPU's.
+template <class Executor>
+__host__ __device__ coroptx::job<> step_state(Executor &ex, unsigned *state,
+                                              int id, int steps,
+                                              unsigned long long *trace) {
+  for (int step = 0; step < steps; ++step) {
+    *state = *state * 1664525u + 1013904223u + id;
+    *trace = *trace * 131 + id;
+    co_await ex.yield_now();
+  }
+}
+
+template <class Executor>
+__host__ __device__ long long spawned_in_a_loop(int i) {
+  Executor ex;
+  unsigned state[4];
+  unsigned long long trace = 3;
+  for (int k = 0; k < 4; ++k) {
+    state[k] = i + k;
+    ex.spawn(step_state(ex, &state[k], k, 1 + (i + 2 * k) % 6, &trace));
+  }
+  ex.run();
+  unsigned long long folded = trace;
+  for (unsigned s : state)
+    folded = folded * 31 + s;
+  return static_cast<long long>(folded);
 }
 
 // Joins: values through when_all after sleeps (whose length does not change
@@ -175,6 +209,12 @@ int main() {
       "resumption_order/warp", partial_warp);
   ok &= gpu_check::compare<resumption_order<block_executor>>(
       "resumption_order/block", whole_blocks);
+  ok &= gpu_check::compare<spawned_in_a_loop<thread_executor>>(
+      "spawned_in_a_loop/thread", whole_blocks);
+  ok &= gpu_check::compare<spawned_in_a_loop<warp_executor>>(
+      "spawned_in_a_loop/warp", partial_warp);
+  ok &= gpu_check::compare<spawned_in_a_loop<block_executor>>(
+      "spawned_in_a_loop/block", whole_blocks);
   ok &= gpu_check::compare<joined_values<thread_executor>>(
       "joined_values/thread", whole_blocks);
   ok &= gpu_check::compare<joined_values<warp_executor>>("joined_values/warp",
