@@ -22,13 +22,15 @@
 //   ex.run(&stop_flag);  // until every job is done or *stop_flag != 0
 //   int value = parsed.get();
 //
-// One scheduler serves all three: it visits the slots round-robin, and at
-// each one the group (<coroptx/scheduling_group.h>) turns each thread's vote
-// into one decision: resume the slot if any thread has its job ready, else
-// go on. Threads with a ready job there resume it together; the others wait
-// for the next decision. run() ends when no thread has a job left, so every
-// thread leaves it together and no collective ever waits on a thread that
-// left.
+// One scheduler serves all three: it works in rounds, and at the start of
+// each the group (<coroptx/scheduling_group.h>) unites every thread's bits
+// into one decision: the slots some thread has ready (and whether a job is
+// left, whether a stop was seen). The round then visits those slots in
+// order; threads with a ready job in one resume it together, the others
+// wait for them. One collective a round, not one a slot: on the GPU the
+// collective, not the resume, was what a switch cost. run() ends when no
+// thread has a job left, so every thread leaves it together and no
+// collective ever waits on a thread that left.
 //
 // Up to 16 slots, every loop over them is unrolled, and a slot picked by a
 // run-time index (a join handle's) is reached through a compare per slot: so
@@ -177,7 +179,9 @@ template <class Group, std::size_t Capacity, std::size_t SlotBytes,
           class Clock>
 class basic_executor {
   static_assert(Capacity > 0, "an executor runs at least one job");
-  static_assert(Capacity < (1u << 30), "a slot index is a 32-bit vote");
+  static_assert(Capacity <= 30,
+                "a round's decision holds a bit per slot and two flags in 32 "
+                "bits: at most 30 jobs per thread");
 
 public:
   COROPTX_HOST_DEVICE basic_executor() noexcept {}
@@ -222,54 +226,45 @@ public:
   }
 
   /// Runs jobs until no thread of the group has one left, or until *\p stop
-  /// is nonzero (checked before each decision; then every thread destroys
-  /// its running jobs). It visits the slots round-robin and resumes each one
-  /// that any thread of the group has ready. When a whole round finds no job
-  /// ready anywhere in the group, it waits with exponential backoff, up to
-  /// max_idle_wait_ns, for the next sleeper. Every thread of the group calls
-  /// run() and all of them return the same status.
+  /// is nonzero (checked at the start of each round; then every thread
+  /// destroys its running jobs). Each round resumes, in slot order, the
+  /// jobs that were ready when it started: a job woken or made ready during
+  /// a round runs in the next one. When no job is ready anywhere in the
+  /// group, it waits with exponential backoff, up to max_idle_wait_ns, for
+  /// the next sleeper. Every thread of the group calls run() and all of them
+  /// return the same status.
   COROPTX_HOST_DEVICE run_status run(const volatile int *stop = nullptr) noexcept {
     Group group;
     std::uint32_t backoff = min_idle_wait_ns;
-    std::uint32_t passed = 0; // slots in a row that no thread had ready
     for (;;) {
       // Once a round, not at every slot: unrolled, the round holds one
       // copy of what the loop body calls per slot.
       reclaim_detached();
-      bool stopped = false;
-      COROPTX_UNROLL(unrolled_slots)
-      for (std::uint32_t i = 0; i < Capacity; ++i) {
-        const std::uint64_t now = Clock::now_ns();
-        const std::uint32_t decision =
-            group.min(vote(slots_[i], now, stop), done_vote);
-        if (decision == stop_vote) {
-          stopped = true;
-          break;
-        }
-        if (decision == done_vote)
-          return run_status::all_done;
-        if (decision == pass_vote) {
-          if (++passed < Capacity)
-            continue;
-          // A whole round and nothing ready anywhere: wait for a sleeper.
-          // Jobs that all wait for each other to end never wake: a cycle
-          // of joins. Stop as loudly as block_on does.
-          if (!will_wake())
-            COROPTX_TRAP();
-          Clock::sleep_ns(backoff);
-          backoff = backoff < max_idle_wait_ns / 2 ? backoff * 2 : max_idle_wait_ns;
-          passed = 0;
-          continue;
-        }
-        if (ready(slots_[i], now))
-          resume(i);
-        passed = 0;
-        backoff = min_idle_wait_ns;
-      }
-      if (stopped) {
+      const std::uint64_t now = Clock::now_ns();
+      const std::uint32_t round =
+          group.any(round_bits(now, stop), round_bits_used);
+      if (round & stop_bit) {
         destroy_running();
         return run_status::stopped;
       }
+      if (!(round & live_bit))
+        return run_status::all_done;
+      if (!(round & ready_bits)) {
+        // Nothing ready anywhere: wait for a sleeper. Jobs that all wait
+        // for each other to end never wake: a cycle of joins. Stop as
+        // loudly as block_on does.
+        if (!will_wake())
+          COROPTX_TRAP();
+        Clock::sleep_ns(backoff);
+        backoff =
+            backoff < max_idle_wait_ns / 2 ? backoff * 2 : max_idle_wait_ns;
+        continue;
+      }
+      backoff = min_idle_wait_ns;
+      COROPTX_UNROLL(unrolled_slots)
+      for (std::uint32_t i = 0; i < Capacity; ++i)
+        if (((round >> i) & 1u) && ready(slots_[i], now))
+          resume(i);
     }
   }
 
@@ -327,13 +322,14 @@ private:
   static constexpr std::uint32_t unrolled_slots = Capacity <= 16 ? Capacity : 1;
   static constexpr std::uint64_t never = ~std::uint64_t{0};
 
-  // A thread's vote for the decision on a slot; the smallest vote in the
-  // group wins, so a stop anywhere beats everything, the slot is resumed if
-  // any thread has it ready, and the group is done only when every thread is.
-  static constexpr std::uint32_t stop_vote = 0;
-  static constexpr std::uint32_t resume_vote = 1;
-  static constexpr std::uint32_t pass_vote = 2;
-  static constexpr std::uint32_t done_vote = 3;
+  // A round's decision, the union of every thread's bits: the slots some
+  // thread has ready, whether some thread still has a job, and whether some
+  // thread with a job sees the stop flag.
+  static constexpr std::uint32_t ready_bits = (1u << Capacity) - 1;
+  static constexpr std::uint32_t live_bit = 1u << 30;
+  static constexpr std::uint32_t stop_bit = 1u << 31;
+  static constexpr std::uint32_t round_bits_used =
+      ready_bits | live_bit | stop_bit;
 
   struct slot {
     std::coroutine_handle<> job;          // done() and destroy(); null: free
@@ -366,16 +362,21 @@ private:
     return running(s) && s.wake_at <= now;
   }
 
-  /// This thread's vote on slot \p s: stop_vote if *stop is set and a job
-  /// still runs, resume_vote if the slot's job is ready, pass_vote if not,
-  /// done_vote if no job is left.
-  COROPTX_HOST_DEVICE std::uint32_t vote(const slot &s, std::uint64_t now,
-                                         const volatile int *stop) const noexcept {
+  /// This thread's part of a round's decision: a bit per slot whose job is
+  /// ready at \p now, live_bit while a job is left, and stop_bit if *stop is
+  /// set while a job is left.
+  COROPTX_HOST_DEVICE std::uint32_t
+  round_bits(std::uint64_t now, const volatile int *stop) const noexcept {
     if (live_ == 0)
-      return done_vote;
+      return 0;
+    std::uint32_t bits = live_bit;
     if (stop && *stop)
-      return stop_vote;
-    return ready(s, now) ? resume_vote : pass_vote;
+      bits |= stop_bit;
+    COROPTX_UNROLL(unrolled_slots)
+    for (std::uint32_t i = 0; i < Capacity; ++i)
+      if (ready(slots_[i], now))
+        bits |= 1u << i;
+    return bits;
   }
 
   /// Whether some job of this thread sleeps, rather than waits for another

@@ -1,18 +1,19 @@
 // <coroptx/scheduling_group.h> -*- C++ -*-
 //
 // The threads that run one executor's scheduler together, and the one
-// collective the scheduler needs from them: the smallest of their votes.
-//   thread_group  one thread: the vote is the decision.
+// collective the scheduler needs from them: the union (bitwise OR) of their
+// bits, once a round.
+//   thread_group  one thread: its bits are the decision.
 //   warp_group    the warp's threads that enter run() together
-//                 (__activemask() at entry): redux.sync on sm_80+, a
-//                 ballot per bit of the vote before.
-//   block_group   every thread of the block: a warp minimum, an atomicMin
-//                 in shared memory, one __syncthreads per decision.
-// COROPTX_WARP_MIN_BY_BALLOTS takes the ballots on sm_80+ too, so that a
+//                 (__activemask() at entry): redux.sync.or on sm_80+, a
+//                 ballot per bit that may be set before.
+//   block_group   every thread of the block: a warp union, an atomicOr in
+//                 shared memory, one __syncthreads per decision.
+// COROPTX_WARP_VOTE_BY_BALLOTS takes the ballots on sm_80+ too, so that a
 // newer GPU can test the sm_70/75 path.
 //
 // Each thread still owns its own jobs; taking every decision together is
-// what keeps the threads resuming the same slot at the same time, so their
+// what keeps the threads resuming the same slots at the same time, so their
 // jobs stay converged as far as the jobs' own code lets them. Compiled for
 // the host, every group is the one calling thread, so the scheduler runs
 // deterministically under the unit tests.
@@ -28,27 +29,22 @@ namespace coroptx {
 namespace detail {
 
 #if defined(__CUDACC__)
-/// The smallest \p vote of the lanes in \p members (each of them calls this
-/// with the same \p members); every vote is at most \p max_vote.
+/// The bitwise OR of \p bits over the lanes in \p members (each of them
+/// calls this with the same \p members); no lane sets a bit outside \p used.
 __device__ inline std::uint32_t
-warp_min(std::uint32_t members, std::uint32_t vote, std::uint32_t max_vote) {
-#if __CUDA_ARCH__ >= 800 && !defined(COROPTX_WARP_MIN_BY_BALLOTS)
-  (void)max_vote;
-  return __reduce_min_sync(members, vote);
+warp_any(std::uint32_t members, std::uint32_t bits, std::uint32_t used) {
+#if __CUDA_ARCH__ >= 800 && !defined(COROPTX_WARP_VOTE_BY_BALLOTS)
+  (void)used;
+  return __reduce_or_sync(members, bits);
 #else
-  // From the top bit down: the minimum has a 0 wherever a lane that still
-  // matches the minimum's higher bits has a 0. Only the bits a vote can use
-  // cost a ballot.
-  std::uint32_t minimum = 0;
-  bool matches_so_far = true;
-  for (int bit = 31 - __clz(max_vote | 1u); bit >= 0; --bit) {
-    const bool one_here = (vote >> bit) & 1u;
-    if (__ballot_sync(members, matches_so_far && !one_here))
-      matches_so_far = matches_so_far && !one_here;
-    else
-      minimum |= 1u << bit;
+  // A ballot per bit that a lane may set.
+  std::uint32_t any = 0;
+  for (std::uint32_t left = used; left != 0; left &= left - 1) {
+    const std::uint32_t bit = left & -left;
+    if (__ballot_sync(members, (bits & bit) != 0))
+      any |= bit;
   }
-  return minimum;
+  return any;
 #endif
 }
 #endif
@@ -58,15 +54,15 @@ warp_min(std::uint32_t members, std::uint32_t vote, std::uint32_t max_vote) {
 /// One thread schedules alone.
 class thread_group {
 public:
-  COROPTX_HOST_DEVICE std::uint32_t min(std::uint32_t vote,
-                                        std::uint32_t /*max_vote*/) noexcept {
-    return vote;
+  COROPTX_HOST_DEVICE std::uint32_t any(std::uint32_t bits,
+                                        std::uint32_t /*used*/) noexcept {
+    return bits;
   }
 };
 
 /// The threads of a warp that call run() together. Create it where they are
 /// converged (at the top of run()); every one of them must take part in each
-/// min() until they all leave together.
+/// any() until they all leave together.
 class warp_group {
 public:
   COROPTX_HOST_DEVICE warp_group() noexcept
@@ -76,13 +72,13 @@ public:
   {
   }
 
-  COROPTX_HOST_DEVICE std::uint32_t min(std::uint32_t vote,
-                                        std::uint32_t max_vote) noexcept {
+  COROPTX_HOST_DEVICE std::uint32_t any(std::uint32_t bits,
+                                        std::uint32_t used) noexcept {
 #if defined(__CUDA_ARCH__)
-    return detail::warp_min(members_, vote, max_vote);
+    return detail::warp_any(members_, bits, used);
 #else
-    (void)max_vote;
-    return vote;
+    (void)used;
+    return bits;
 #endif
   }
 
@@ -93,7 +89,7 @@ private:
 };
 
 /// Every thread of the block: all of them construct it and take part in each
-/// min() (each calls __syncthreads), so every thread of the block must call
+/// any() (each calls __syncthreads), so every thread of the block must call
 /// run(), also one with no job of its own.
 class block_group {
 public:
@@ -103,39 +99,38 @@ public:
     __syncthreads();
     if (is_first_thread())
       for (int i = 0; i < cell_count; ++i)
-        cells()[i] = no_vote;
+        cells()[i] = 0;
     __syncthreads();
 #endif
   }
 
-  COROPTX_HOST_DEVICE std::uint32_t min(std::uint32_t vote,
-                                        std::uint32_t max_vote) noexcept {
+  COROPTX_HOST_DEVICE std::uint32_t any(std::uint32_t bits,
+                                        std::uint32_t used) noexcept {
 #if defined(__CUDA_ARCH__)
     // The lanes converged here vote as one; whichever lanes run together,
     // each lane is in exactly one such set, so every vote reaches the cell.
     const std::uint32_t together = __activemask();
-    const std::uint32_t warp_vote = detail::warp_min(together, vote, max_vote);
-    if (lane_id() == static_cast<unsigned>(__ffs(together) - 1))
-      atomicMin(&cells()[round_], warp_vote);
+    const std::uint32_t warp_bits = detail::warp_any(together, bits, used);
+    if (lane_id() == static_cast<unsigned>(__ffs(together) - 1) && warp_bits)
+      atomicOr(&cells()[round_], warp_bits);
     __syncthreads();
     const std::uint32_t decision = cells()[round_];
     // Three cells make one barrier per decision enough: the cell cleared
     // now was read before this barrier and is written again only after the
     // next one.
     if (is_first_thread())
-      cells()[(round_ + 2) % cell_count] = no_vote;
+      cells()[(round_ + 2) % cell_count] = 0;
     round_ = (round_ + 1) % cell_count;
     return decision;
 #else
-    (void)max_vote;
-    return vote;
+    (void)used;
+    return bits;
 #endif
   }
 
 private:
 #if defined(__CUDA_ARCH__)
   static constexpr int cell_count = 3;
-  static constexpr std::uint32_t no_vote = ~std::uint32_t{0};
 
   __device__ static std::uint32_t *cells() {
     __shared__ std::uint32_t votes[cell_count];

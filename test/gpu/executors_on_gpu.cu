@@ -233,8 +233,8 @@ int main() {
                                                       partial_warp);
   ok &= gpu_check::compare<gate_opens<block_executor>>("gate_opens/block",
                                                        whole_blocks);
-#if defined(COROPTX_WARP_MIN_BY_BALLOTS)
-  std::printf("executors_on_gpu (warp minimum by ballots): %s\n",
+#if defined(COROPTX_WARP_VOTE_BY_BALLOTS)
+  std::printf("executors_on_gpu (warp votes by ballots): %s\n",
               ok ? "PASS" : "FAIL");
 #else
   std::printf("executors_on_gpu: %s\n", ok ? "PASS" : "FAIL");

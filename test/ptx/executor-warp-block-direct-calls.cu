@@ -5,7 +5,7 @@
 // destroy is direct. The awaits of when_all's children keep the transfer
 // loop and the destroy dispatcher as direct calls; the rest is inlined.
 // Each decision is one redux.sync on sm_90 (a few ballots on sm_75, which
-// has no redux, or with COROPTX_WARP_MIN_BY_BALLOTS) and, for a block, one
+// has no redux, or with COROPTX_WARP_VOTE_BY_BALLOTS) and, for a block, one
 // barrier. The slots are 384 bytes: first_then_all's frame holds when_any's
 // and when_all's, and with 256 it never fit, so the job was never spawned
 // and its code folded away (the executor now warns of that at compile time).
@@ -18,7 +18,7 @@
 // RUN: %clang-device --cuda-gpu-arch=sm_75 -O3 -DEXECUTOR=warp_executor -S %s -o %t.warp.75.ptx
 // RUN: FileCheck %s --check-prefixes=CHECK,WARP75 --implicit-check-not=redux --input-file=%t.warp.75.ptx
 // RUN: %if ptxas %{ %ptxas -arch=sm_75 %t.warp.75.ptx -o /dev/null %}
-// RUN: %clang-device --cuda-gpu-arch=sm_90 -O2 -DEXECUTOR=warp_executor -DCOROPTX_WARP_MIN_BY_BALLOTS -S %s -o %t.warp.ballots.ptx
+// RUN: %clang-device --cuda-gpu-arch=sm_90 -O2 -DEXECUTOR=warp_executor -DCOROPTX_WARP_VOTE_BY_BALLOTS -S %s -o %t.warp.ballots.ptx
 // RUN: FileCheck %s --check-prefixes=CHECK,WARP75 --implicit-check-not=redux --input-file=%t.warp.ballots.ptx
 // RUN: %clang-device --cuda-gpu-arch=sm_90 -O0 -DEXECUTOR=block_executor -S %s -o %t.block.O0.ptx
 // RUN: FileCheck %s --check-prefixes=CHECK,BLOCK --input-file=%t.block.O0.ptx
@@ -58,7 +58,7 @@ __device__ coroptx::job<int> first_then_all(executor &ex, handle *a, handle *b,
 // CHECK-NOT: malloc
 // In whatever order the blocks are laid out:
 // CHECK-LABEL: .entry _Z13run_executorsPiPVKiS1_
-// WARP90-DAG: redux.sync.min.u32
+// WARP90-DAG: redux.sync.or.b32
 // WARP75-DAG: vote.sync.ballot
 // BLOCK-DAG: bar.sync
 // CHECK-DAG: nanosleep

@@ -69,6 +69,29 @@ coroptx::job<> add_when_done(executor &, int_handle *a, int_handle *b,
   *sum = first + second;
 }
 
+coroptx::job<> log_around_join(executor &, int_handle *awaited,
+                               std::string *log) {
+  *log += 'B';
+  co_await *awaited;
+  *log += 'b';
+}
+
+TEST_F(JoinHandleTest, AJobWokenDuringARoundRunsInTheNext) {
+  // One decision a round: the slots ready when the round starts. a ends in
+  // round 2 and wakes the joiner in a later slot, which runs in round 3,
+  // after c's turn of round 2.
+  executor ex;
+  std::string log;
+  auto a = ex.spawn(value_after(ex, &log, 'a', 1, 5));
+  ex.spawn(log_around_join(ex, &a, &log));
+  ex.spawn(value_after(ex, &log, 'c', 3, 0));
+  EXPECT_EQ(ex.run(), coroptx::run_status::all_done);
+  EXPECT_EQ(log, "aBc"
+                 "ac"
+                 "bc"
+                 "c");
+}
+
 TEST_F(JoinHandleTest, AJobAwaitsOthersAndSleepsUntilTheyEnd) {
   executor ex;
   std::string log;
