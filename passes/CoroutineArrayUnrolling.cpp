@@ -135,10 +135,9 @@ unsigned tripCountOf(const Loop &L, ScalarEvolution &SE) {
              : 0;
 }
 
-/// True for a loop with a constant trip count of at most MaxTripCount that
-/// is small once unrolled.
-bool isSmallOnceUnrolled(const Loop &L, ScalarEvolution &SE) {
-  const unsigned Trips = tripCountOf(L, SE);
+/// True for a loop of \p Trips trips (0: not a constant), at most
+/// MaxTripCount, that is small once unrolled.
+bool isSmallOnceUnrolled(const Loop &L, unsigned Trips) {
   return Trips != 0 && Trips <= CoroutineArrayUnrollingPass::MaxTripCount &&
          loopInstructionCount(L) * Trips <= MaxUnrolledInstructions;
 }
@@ -148,7 +147,7 @@ bool isSmallOnceUnrolled(const Loop &L, ScalarEvolution &SE) {
 /// does much more than start or resume a coroutine would be copied that
 /// many times: the frames' registers are not worth it.
 bool isSmallCountedLoop(const Loop &L, ScalarEvolution &SE) {
-  return L.isInnermost() && isSmallOnceUnrolled(L, SE);
+  return L.isInnermost() && isSmallOnceUnrolled(L, tripCountOf(L, SE));
 }
 
 /// The local object that holds the frame \p Begin starts, when every
@@ -256,7 +255,7 @@ CoroutineArrayUnrollingPass::run(Loop &L, LoopAnalysisManager &,
       hasUnrollTransformation(&L) != TM_Unspecified)
     return PreservedAnalyses::all();
   const unsigned TripCount = tripCountOf(L, AR.SE);
-  if (TripCount < 2 || !isSmallOnceUnrolled(L, AR.SE))
+  if (TripCount < 2 || !isSmallOnceUnrolled(L, TripCount))
     return PreservedAnalyses::all();
   const AllocaInst *Array = nullptr;
   if (L.isInnermost())

@@ -1338,7 +1338,7 @@ bool coroptx::mergeAddressesAsPointers(Function &F) {
       if (auto *Load = dyn_cast<LoadInst>(&I)) {
         bool OnlyCopied =
             !Load->use_empty() && all_of(Load->uses(), [&](const Use &U) {
-              if (auto *Store = dyn_cast<StoreInst>(U.getUser()))
+              if (isa<StoreInst>(U.getUser()))
                 return U.getOperandNo() == 0;
               return isa<IntToPtrInst>(U.getUser()) &&
                      U.getUser()->getType() == Pointer;
@@ -1367,10 +1367,7 @@ bool coroptx::mergeAddressesAsPointers(Function &F) {
       auto *Phi = dyn_cast<PHINode>(&I);
       auto *Select = dyn_cast<SelectInst>(&I);
       SmallVector<Value *, 4> Addresses;
-      for (Value *Merged :
-           Phi ? SmallVector<Value *, 4>(Phi->incoming_values())
-               : SmallVector<Value *, 4>{Select->getTrueValue(),
-                                         Select->getFalseValue()})
+      for (Value *Merged : mergedValues(I))
         Addresses.push_back(addressBehind(Merged, DL));
       if (is_contained(Addresses, nullptr) ||
           all_of(Addresses, [](Value *A) { return isa<Constant>(A); }))
