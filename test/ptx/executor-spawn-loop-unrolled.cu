@@ -25,6 +25,14 @@ __device__ coroptx::job<> stepper(executor &ex, int steps, unsigned *state) {
   }
 }
 
+/// One trip of the spawn loops below: a job that steps *state from seed.
+__device__ void spawn_stepper(executor &ex, int steps, unsigned *state,
+                              unsigned seed) {
+  *state = seed;
+  if (!ex.spawn(stepper(ex, steps, state)))
+    __trap();
+}
+
 // REMARK-COUNT-1: remark: this loop over 4 coroutines started into a local object is unrolled: each frame at a constant offset can live in registers
 // REMARK-NOT: remark
 // CHECK-LABEL: .entry _Z10spawn_loopPji(
@@ -34,11 +42,8 @@ __global__ void spawn_loop(unsigned *out, int steps) {
   const unsigned t = blockIdx.x * blockDim.x + threadIdx.x;
   unsigned state[4];
   executor ex;
-  for (int k = 0; k < 4; ++k) {
-    state[k] = t + k;
-    if (!ex.spawn(stepper(ex, steps, &state[k])))
-      __trap();
-  }
+  for (int k = 0; k < 4; ++k)
+    spawn_stepper(ex, steps, &state[k], t + k);
   ex.run();
   out[t] = state[0] ^ state[1] ^ state[2] ^ state[3];
 }
@@ -51,11 +56,8 @@ __global__ void spawn_loop_kept_rolled(unsigned *out, int steps) {
   unsigned state[4];
   executor ex;
 #pragma unroll 1
-  for (int k = 0; k < 4; ++k) {
-    state[k] = t + k;
-    if (!ex.spawn(stepper(ex, steps, &state[k])))
-      __trap();
-  }
+  for (int k = 0; k < 4; ++k)
+    spawn_stepper(ex, steps, &state[k], t + k);
   ex.run();
   out[t] = state[0] ^ state[1] ^ state[2] ^ state[3];
 }
