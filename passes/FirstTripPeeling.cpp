@@ -59,13 +59,6 @@ constexpr unsigned MaxLoopInstructions = 512;
 /// Merges beyond this many on the way back to the header are not a state's.
 constexpr unsigned MaxStateMerges = 32;
 
-/// A constant the evaluation may rely on: undef and poison stand for any
-/// value, so a branch on them decides nothing.
-Constant *definedConstant(Value *V) {
-  auto *C = dyn_cast<Constant>(V);
-  return C && !isa<UndefValue>(C) ? C : nullptr;
-}
-
 /// The constant that the header phi \p State of \p L holds from the second
 /// trip on, if the back edge brings a web of merges in \p L whose sources
 /// are \p State itself and that one constant, other than the entry value.

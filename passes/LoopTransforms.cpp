@@ -2,6 +2,7 @@
 #include "coroptx/Passes/LoopTransforms.h"
 
 #include "llvm/Analysis/LoopInfo.h"
+#include "llvm/IR/Constants.h"
 #include "llvm/IR/Dominators.h"
 #include "llvm/Transforms/Utils/LoopPeel.h"
 #include "llvm/Transforms/Utils/LoopSimplify.h"
@@ -9,6 +10,11 @@
 #include "llvm/Transforms/Utils/ValueMapper.h"
 
 using namespace llvm;
+
+Constant *coroptx::definedConstant(Value *V) {
+  auto *C = dyn_cast<Constant>(V);
+  return C && !isa<UndefValue>(C) ? C : nullptr;
+}
 
 unsigned coroptx::loopInstructionCount(const Loop &L) {
   unsigned Count = 0;

@@ -37,7 +37,10 @@
 //                   each peeled trip into the next; ConstantPhiComparesPass
 //                   again, for the resume slots the peeled trips left, and
 //                   FirstTripPeelingPass, which takes the round that starts
-//                   the coroutines out of a scheduler loop.
+//                   the coroutines out of a scheduler loop;
+//                   LoopPhaseSplittingPass, which splits a scheduler loop
+//                   whose branches depend on constant states alone into
+//                   runs of trips that take one path, without the branches.
 //  optimizer last   (-O0: DevirtualizePass for modules without coroutines),
 //                   DeadDispatchArmsPass, GlobalDCE, to drop the ramps nobody
 //                   calls any more, then LoweringVerifierPass.
@@ -59,6 +62,7 @@
 #include "coroptx/Passes/InlineForFlattening.h"
 #include "coroptx/Passes/InPlaceArguments.h"
 #include "coroptx/Passes/LocalFramePlacement.h"
+#include "coroptx/Passes/LoopPhaseSplitting.h"
 #include "coroptx/Passes/LoweringVerifier.h"
 #include "coroptx/Passes/MergedBranchThreading.h"
 #include "coroptx/Passes/SpillComputedValues.h"
@@ -231,8 +235,9 @@ FunctionPassManager firstTripSimplification() {
 /// values; then, for the frames that stay in memory, DispatchNarrowing and
 /// TransferLoopPeeling. Peeled trips leave resume slots that hold a part or
 /// null, whose compares become flags, and scheduler loops whose first trip
-/// starts the coroutines: FirstTripPeeling. Each is followed by its
-/// simplification on the functions it changed only.
+/// starts the coroutines: FirstTripPeeling; and scheduler loops whose every
+/// branch follows from constant states: LoopPhaseSplitting. Each is followed by
+/// its simplification on the functions it changed only.
 struct FlattenFramesAndSimplify : PassInfoMixin<FlattenFramesAndSimplify> {
   PreservedAnalyses run(Function &F, FunctionAnalysisManager &FAM) {
     PreservedAnalyses PA = runAndSimplify(
@@ -246,6 +251,8 @@ struct FlattenFramesAndSimplify : PassInfoMixin<FlattenFramesAndSimplify> {
     PA.intersect(runAndSimplify(ConstantPhiComparesPass(),
                                 outcomeWebSimplification(), F, FAM));
     PA.intersect(runAndSimplify(FirstTripPeelingPass(),
+                                firstTripSimplification(), F, FAM));
+    PA.intersect(runAndSimplify(LoopPhaseSplittingPass(),
                                 firstTripSimplification(), F, FAM));
     return PA;
   }
@@ -444,6 +451,8 @@ void coroptx::registerCoroPTXPassNames(PassBuilder &PB) {
                    Name, "coroptx-merged-branch-threading", FPM) ||
                addIfNamed<FirstTripPeelingPass>(Name, "coroptx-peel-first-trip",
                                                 FPM) ||
+               addIfNamed<LoopPhaseSplittingPass>(
+                   Name, "coroptx-split-loop-phases", FPM) ||
                addTransferLoopPeelingIfNamed(Name, FPM);
       });
   PB.registerPipelineParsingCallback(

@@ -47,7 +47,10 @@ __global__ void round_robin(unsigned *out) {
     workers[k] = work(threadIdx.x * K + k, &results[k]);
   // The first round starts the workers, the later ones resume them at
   // their one await: the suspend indices are 1 from the second round on.
-  // O2-remark@+1 {{the first trip of this loop is peeled: from the second on, a state it tests is always 1, and its tests fold}}
+  // Every worker then steps on the same rounds and finishes on the last:
+  // the rounds split into a loop without the done() tests and that last.
+  // O2-remark@+2 {{the first trip of this loop is peeled: from the second on, a state it tests is always 1, and its tests fold}}
+  // O2-remark@+1 {{the 64 trips of this loop split into 2 phases, each repeating one path through 1 trip; their branches fold}}
   for (int round = 0; round <= 64; ++round)
     // O2-remark@+1 {{this loop over 4 coroutines of a local array is unrolled: each frame at a constant offset can live in registers}}
     for (int k = 0; k < K; ++k)

@@ -1,9 +1,10 @@
 //===- LoopTransforms.h - What the loop passes of coroptx share -*- C++ -*-===//
 //
-// TransferLoopPeeling, FirstTripPeeling and CoroutineArrayUnrolling each
-// decide by a loop's size whether copying it pays, and the two peeling
-// passes peel in the same form: the exits of a loop over flattened frames
-// use values the loop defines.
+// TransferLoopPeeling, FirstTripPeeling, LoopPhaseSplitting and
+// CoroutineArrayUnrolling each decide by a loop's size whether copying it
+// pays; the two peeling passes peel in the same form (the exits of a loop
+// over flattened frames use values the loop defines); FirstTripPeeling and
+// LoopPhaseSplitting evaluate a loop's trips from constant states.
 //
 //===----------------------------------------------------------------------===//
 #ifndef COROPTX_PASSES_LOOPTRANSFORMS_H
@@ -11,13 +12,19 @@
 
 namespace llvm {
 class AssumptionCache;
+class Constant;
 class DominatorTree;
 class Loop;
 class LoopInfo;
 class ScalarEvolution;
+class Value;
 } // namespace llvm
 
 namespace coroptx {
+
+/// \p V if it is a constant a loop's evaluation may rely on: undef and
+/// poison stand for any value, so a branch on them decides nothing.
+llvm::Constant *definedConstant(llvm::Value *V);
 
 /// The instructions in \p L's blocks, debug records aside.
 unsigned loopInstructionCount(const llvm::Loop &L);
