@@ -125,9 +125,12 @@ bool threadMergedFlag(BasicBlock &Merge, BranchInst &Branch,
       continue;
     BasicBlock &Pred = *Flag->getIncomingBlock(Index);
     BasicBlock &Target = *Branch.getSuccessor(Known->isZero() ? 1 : 0);
-    // An edge into a loop's header would give the loop a second entry; an
-    // edge past a loop's header into its body, a second header.
-    if (&Target == &Merge || Loops.isLoopHeader(&Target) ||
+    // An edge into a loop's header from outside the loop would give the
+    // loop a second entry (from inside, it is one more back edge); an edge
+    // past a loop's header into its body, a second header.
+    if (&Target == &Merge ||
+        (Loops.isLoopHeader(&Target) &&
+         !Loops.getLoopFor(&Target)->contains(&Pred)) ||
         (Loops.isLoopHeader(&Merge) &&
          Loops.getLoopFor(&Merge)->contains(&Target)) ||
         !canThread(Pred, Merge, Target))

@@ -41,7 +41,9 @@
 //                   LoopPhaseSplittingPass, which splits a scheduler loop
 //                   whose branches depend on constant states alone into
 //                   runs of trips that take one path, without the branches.
-//  optimizer last   (-O0: DevirtualizePass for modules without coroutines),
+//  optimizer last   (-O0: DevirtualizePass for modules without coroutines;
+//                   -O1 and up: MergedBranchThreadingPass again, for the
+//                   flag merges that loop rotation and unrolling leave),
 //                   DeadDispatchArmsPass, GlobalDCE, to drop the ramps nobody
 //                   calls any more, then LoweringVerifierPass.
 //
@@ -231,6 +233,21 @@ FunctionPassManager firstTripSimplification() {
   return Simplify;
 }
 
+/// At the end of the optimizer: loop rotation and unrolling can leave a
+/// block that merges a "resume over" flag and branches on it, between a
+/// flattened transfer loop and the loop around it (the five nested levels'
+/// kernel); MergedBranchThreading sends each edge where the flag picks, and
+/// SimplifyCFG and InstCombine clean up where it did.
+struct LateMergedBranchThreading : PassInfoMixin<LateMergedBranchThreading> {
+  PreservedAnalyses run(Function &F, FunctionAnalysisManager &FAM) {
+    FunctionPassManager Simplify;
+    Simplify.addPass(SimplifyCFGPass());
+    Simplify.addPass(InstCombinePass());
+    return runAndSimplify(MergedBranchThreadingPass(), std::move(Simplify), F,
+                          FAM);
+  }
+};
+
 /// FrameFlattening, and the compares of the resume slots it made SSA
 /// values; then, for the frames that stay in memory, DispatchNarrowing and
 /// TransferLoopPeeling. Peeled trips leave resume slots that hold a part or
@@ -394,6 +411,9 @@ void coroptx::registerCoroPTXPipeline(PassBuilder &PB, PipelineOptions Options) 
     // but its function pointer calls must still become direct.
     if (Level == OptimizationLevel::O0)
       MPM.addPass(DevirtualizePass(State->Options.RelocatableDeviceCode));
+    else
+      MPM.addPass(
+          createModuleToFunctionPassAdaptor(LateMergedBranchThreading()));
     MPM.addPass(DeadDispatchArmsPass());
     MPM.addPass(GlobalDCEPass());
     MPM.addPass(LoweringVerifierPass());

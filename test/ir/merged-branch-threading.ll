@@ -4,7 +4,8 @@
 ; to the successor its constant flag picks. Each successor then sees the
 ; values of the paths that reach it alone: the path that goes on keeps its
 ; own field, and a use past the block gets a phi of the two ways in. A
-; branch into a loop's header, or a flag that is not a constant, stays. A
+; branch into a loop's header from outside the loop, or a flag that is not
+; a constant, stays (from inside the loop it is one more back edge). A
 ; loop's header can itself be the merge block (a transfer loop whose second
 ; trip always leaves): its back edge is sent out of the loop, and the loop
 ; is gone; an entry into the loop's body stays while the loop does.
@@ -73,16 +74,17 @@ join:
   ret void
 }
 
-; A flag that leads back to a loop's header: threading there would give the
-; loop a second entry, so that edge still goes through the latch; the one
-; that leaves is threaded.
+; A flag that leads back to a loop's header from inside the loop: the edge
+; goes straight to the header, one more back edge (the five nested levels'
+; kernel, where the merge sat between a flattened transfer loop and the
+; loop around it); the one that leaves goes straight to the exit.
 ; CHECK-LABEL: define ptx_kernel void @into_header(
+; CHECK:       continue:
+; CHECK-NEXT:    br label %loop
 ; CHECK:       stop:
 ; CHECK-NEXT:    br label %exit
 ; CHECK:       latch:
-; CHECK-NEXT:    %i.next = phi i32 [ %inc, %continue ]
-; CHECK-NEXT:    %again = phi i1 [ true, %continue ]
-; CHECK-NEXT:    br i1 %again, label %loop, label %exit
+; CHECK-SAME:    No predecessors!
 define ptx_kernel void @into_header(ptr %out, i32 %n) {
 entry:
   br label %loop
@@ -101,6 +103,38 @@ latch:
   br i1 %again, label %loop, label %exit
 exit:
   store i32 %i.next, ptr %out
+  ret void
+}
+
+; A flag that leads into a loop's header from outside the loop: threading
+; there would give the loop a second entry, so that edge still goes through
+; the merge; the one that leaves is threaded.
+; CHECK-LABEL: define ptx_kernel void @into_header_from_outside(
+; CHECK:       enter:
+; CHECK-NEXT:    br label %preheader
+; CHECK:       skip:
+; CHECK-NEXT:    br label %exit
+; CHECK:       preheader:
+; CHECK-NEXT:    %go = phi i1 [ true, %enter ]
+; CHECK-NEXT:    br i1 %go, label %loop, label %exit
+define ptx_kernel void @into_header_from_outside(ptr %out, i1 %c, i32 %n) {
+entry:
+  br i1 %c, label %enter, label %skip
+enter:
+  br label %preheader
+skip:
+  br label %preheader
+preheader:
+  %go = phi i1 [ true, %enter ], [ false, %skip ]
+  br i1 %go, label %loop, label %exit
+loop:
+  %i = phi i32 [ 0, %preheader ], [ %inc, %loop ]
+  %inc = add i32 %i, 1
+  %more = icmp ult i32 %inc, %n
+  br i1 %more, label %loop, label %exit
+exit:
+  %last = phi i32 [ 0, %preheader ], [ %inc, %loop ]
+  store i32 %last, ptr %out
   ret void
 }
 
