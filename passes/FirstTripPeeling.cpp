@@ -33,7 +33,6 @@
 
 #include "llvm/ADT/Statistic.h"
 #include "llvm/Analysis/AssumptionCache.h"
-#include "llvm/Analysis/ConstantFolding.h"
 #include "llvm/Analysis/LoopInfo.h"
 #include "llvm/Analysis/LoopIterator.h"
 #include "llvm/Analysis/OptimizationRemarkEmitter.h"
@@ -139,7 +138,6 @@ private:
   }
 
   void evaluate(BasicBlock &Block) {
-    const DataLayout &DL = Block.getDataLayout();
     for (Instruction &I : Block) {
       if (auto *Phi = dyn_cast<PHINode>(&I)) {
         if (&Block != L.getHeader())
@@ -158,12 +156,7 @@ private:
           Operands.push_back(C);
       if (Operands.size() != I.getNumOperands())
         continue;
-      Constant *Folded =
-          isa<CmpInst>(I)
-              ? ConstantFoldCompareInstOperands(cast<CmpInst>(I).getPredicate(),
-                                                Operands[0], Operands[1], DL)
-              : ConstantFoldInstOperands(&I, Operands, DL);
-      if (Folded && !isa<ConstantExpr>(Folded))
+      if (Constant *Folded = foldWithOperands(I, Operands))
         Known[&I] = Folded;
     }
   }
@@ -184,17 +177,9 @@ private:
   }
 
   void takeSuccessors(Instruction &Terminator) {
-    BasicBlock *Only = nullptr;
-    if (auto *Branch = dyn_cast<BranchInst>(&Terminator);
-        Branch && Branch->isConditional()) {
-      if (auto *Condition =
-              dyn_cast_or_null<ConstantInt>(valueOf(Branch->getCondition())))
-        Only = Branch->getSuccessor(Condition->isZero() ? 1 : 0);
-    } else if (auto *Switch = dyn_cast<SwitchInst>(&Terminator)) {
-      if (auto *Condition =
-              dyn_cast_or_null<ConstantInt>(valueOf(Switch->getCondition())))
-        Only = Switch->findCaseValue(Condition)->getCaseSuccessor();
-    }
+    Value *Condition = decidingCondition(Terminator);
+    BasicBlock *Only =
+        Condition ? successorFor(Terminator, valueOf(Condition)) : nullptr;
     for (BasicBlock *Successor : successors(&Terminator)) {
       if (Only && Successor != Only)
         continue;

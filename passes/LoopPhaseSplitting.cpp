@@ -31,7 +31,6 @@
 #include "coroptx/Passes/LoopTransforms.h"
 
 #include "llvm/ADT/Statistic.h"
-#include "llvm/Analysis/ConstantFolding.h"
 #include "llvm/Analysis/LoopInfo.h"
 #include "llvm/Analysis/LoopIterator.h"
 #include "llvm/Analysis/OptimizationRemarkEmitter.h"
@@ -168,16 +167,10 @@ SmallPtrSet<Instruction *, 32> controlSlice(Loop &L,
     if (Dropped)
       continue;
 
-    for (BasicBlock *Block : L.blocks()) {
-      Instruction *Terminator = Block->getTerminator();
-      Value *Condition = nullptr;
-      if (auto *Branch = dyn_cast<BranchInst>(Terminator))
-        Condition = Branch->isConditional() ? Branch->getCondition() : nullptr;
-      else
-        Condition = cast<SwitchInst>(Terminator)->getCondition();
-      if (Condition && !InSlice(Condition))
+    for (BasicBlock *Block : L.blocks())
+      if (Value *Condition = decidingCondition(*Block->getTerminator());
+          Condition && !InSlice(Condition))
         return {};
-    }
     return Slice;
   }
 }
@@ -275,32 +268,17 @@ private:
         return UndefValue::get(I.getType());
       Operands.push_back(C);
     }
-    const DataLayout &DL = I.getDataLayout();
-    Constant *Folded =
-        isa<CmpInst>(I)
-            ? ConstantFoldCompareInstOperands(cast<CmpInst>(I).getPredicate(),
-                                              Operands[0], Operands[1], DL)
-            : ConstantFoldInstOperands(&I, Operands, DL);
-    if (!Folded || isa<ConstantExpr>(Folded))
+    Constant *Folded = foldWithOperands(I, Operands);
+    if (!Folded)
       return nullptr;
     // Poison (an overflow the flags rule out) decides no branch either.
     return definedConstant(Folded) ? Folded : UndefValue::get(I.getType());
   }
 
   BasicBlock *successorTaken(Instruction &Terminator) const {
-    if (auto *Branch = dyn_cast<BranchInst>(&Terminator)) {
-      if (Branch->isUnconditional())
-        return Branch->getSuccessor(0);
-      auto *Condition =
-          dyn_cast_or_null<ConstantInt>(valueOf(Branch->getCondition()));
-      return Condition ? Branch->getSuccessor(Condition->isZero() ? 1 : 0)
-                       : nullptr;
-    }
-    auto &Switch = cast<SwitchInst>(Terminator);
-    auto *Condition =
-        dyn_cast_or_null<ConstantInt>(valueOf(Switch.getCondition()));
-    return Condition ? Switch.findCaseValue(Condition)->getCaseSuccessor()
-                     : nullptr;
+    Value *Condition = decidingCondition(Terminator);
+    return Condition ? successorFor(Terminator, valueOf(Condition))
+                     : Terminator.getSuccessor(0);
   }
 
   bool recordPath(TripPath Path) {

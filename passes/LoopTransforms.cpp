@@ -1,9 +1,11 @@
 //===- LoopTransforms.cpp - What the loop passes of coroptx share ---------===//
 #include "coroptx/Passes/LoopTransforms.h"
 
+#include "llvm/Analysis/ConstantFolding.h"
 #include "llvm/Analysis/LoopInfo.h"
 #include "llvm/IR/Constants.h"
 #include "llvm/IR/Dominators.h"
+#include "llvm/IR/Instructions.h"
 #include "llvm/Transforms/Utils/LoopPeel.h"
 #include "llvm/Transforms/Utils/LoopSimplify.h"
 #include "llvm/Transforms/Utils/LoopUtils.h"
@@ -14,6 +16,35 @@ using namespace llvm;
 Constant *coroptx::definedConstant(Value *V) {
   auto *C = dyn_cast<Constant>(V);
   return C && !isa<UndefValue>(C) ? C : nullptr;
+}
+
+Constant *coroptx::foldWithOperands(Instruction &I,
+                                    ArrayRef<Constant *> Operands) {
+  const DataLayout &DL = I.getDataLayout();
+  Constant *Folded =
+      isa<CmpInst>(I)
+          ? ConstantFoldCompareInstOperands(cast<CmpInst>(I).getPredicate(),
+                                            Operands[0], Operands[1], DL)
+          : ConstantFoldInstOperands(&I, Operands, DL);
+  return Folded && !isa<ConstantExpr>(Folded) ? Folded : nullptr;
+}
+
+Value *coroptx::decidingCondition(Instruction &Terminator) {
+  if (auto *Branch = dyn_cast<BranchInst>(&Terminator))
+    return Branch->isConditional() ? Branch->getCondition() : nullptr;
+  if (auto *Switch = dyn_cast<SwitchInst>(&Terminator))
+    return Switch->getCondition();
+  return nullptr;
+}
+
+BasicBlock *coroptx::successorFor(Instruction &Terminator,
+                                  Constant *Condition) {
+  auto *Known = dyn_cast_or_null<ConstantInt>(Condition);
+  if (!Known)
+    return nullptr;
+  if (auto *Switch = dyn_cast<SwitchInst>(&Terminator))
+    return Switch->findCaseValue(Known)->getCaseSuccessor();
+  return cast<BranchInst>(Terminator).getSuccessor(Known->isZero() ? 1 : 0);
 }
 
 unsigned coroptx::loopInstructionCount(const Loop &L) {

@@ -10,9 +10,13 @@
 #ifndef COROPTX_PASSES_LOOPTRANSFORMS_H
 #define COROPTX_PASSES_LOOPTRANSFORMS_H
 
+#include "llvm/ADT/ArrayRef.h"
+
 namespace llvm {
 class AssumptionCache;
+class BasicBlock;
 class Constant;
+class Instruction;
 class DominatorTree;
 class Loop;
 class LoopInfo;
@@ -25,6 +29,20 @@ namespace coroptx {
 /// \p V if it is a constant a loop's evaluation may rely on: undef and
 /// poison stand for any value, so a branch on them decides nothing.
 llvm::Constant *definedConstant(llvm::Value *V);
+
+/// \p I folded with the constants \p Operands (a compare too); null when
+/// it does not fold to a plain constant.
+llvm::Constant *foldWithOperands(llvm::Instruction &I,
+                                 llvm::ArrayRef<llvm::Constant *> Operands);
+
+/// The value \p Terminator decides on: a conditional branch's condition or
+/// a switch's; null for any other terminator.
+llvm::Value *decidingCondition(llvm::Instruction &Terminator);
+
+/// The successor \p Terminator takes when the value it decides on is
+/// \p Condition; null unless that is a constant integer.
+llvm::BasicBlock *successorFor(llvm::Instruction &Terminator,
+                               llvm::Constant *Condition);
 
 /// The instructions in \p L's blocks, debug records aside.
 unsigned loopInstructionCount(const llvm::Loop &L);
