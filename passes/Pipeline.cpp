@@ -67,6 +67,7 @@
 #include "coroptx/Passes/LoopPhaseSplitting.h"
 #include "coroptx/Passes/LoweringVerifier.h"
 #include "coroptx/Passes/MergedBranchThreading.h"
+#include "coroptx/Passes/NarrowIntegerSlots.h"
 #include "coroptx/Passes/SpillComputedValues.h"
 #include "coroptx/Passes/TransferLoop.h"
 #include "coroptx/Passes/TransferLoopPeeling.h"
@@ -147,13 +148,14 @@ struct DevirtualizeAndInline : PassInfoMixin<DevirtualizeAndInline> {
 };
 
 /// What turns placed frames into SSA values: SROA for the slots no loop
-/// indexes; SCCP for the resume and destroy slots, now phis that hold one
-/// part around the loop and so fold the dispatch compares on them; and SROA
-/// for what the first round leaves (a state byte stored on one path) once
-/// the CFG is simple.
+/// indexes (NarrowIntegerSlots for the sub-byte ones it leaves); SCCP for the
+/// resume and destroy slots, now phis that hold one part around the loop and so
+/// fold the dispatch compares on them; and SROA for what the first round leaves
+/// (a state byte stored on one path) once the CFG is simple.
 FunctionPassManager frameSimplification() {
   FunctionPassManager Simplify;
   Simplify.addPass(SROAPass(SROAOptions::ModifyCFG));
+  Simplify.addPass(NarrowIntegerSlotsPass());
   Simplify.addPass(EarlyCSEPass(/*UseMemorySSA=*/true));
   Simplify.addPass(SCCPPass());
   Simplify.addPass(InstCombinePass());
@@ -473,6 +475,8 @@ void coroptx::registerCoroPTXPassNames(PassBuilder &PB) {
                                                 FPM) ||
                addIfNamed<LoopPhaseSplittingPass>(
                    Name, "coroptx-split-loop-phases", FPM) ||
+               addIfNamed<NarrowIntegerSlotsPass>(
+                   Name, "coroptx-narrow-integer-slots", FPM) ||
                addTransferLoopPeelingIfNamed(Name, FPM);
       });
   PB.registerPipelineParsingCallback(
