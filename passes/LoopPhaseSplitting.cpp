@@ -315,10 +315,10 @@ unsigned pathSize(const TripPath &Path,
 
 /// The trips \p Trips grouped into at most MaxPhases phases, by the
 /// shortest period that gets there with a phase that repeats (one that
-/// does not is full unrolling, LLVM's business) and within the size budget.
+/// does not is full unrolling, LLVM's business) and within the size budget;
+/// \p PathSizes holds what a copy of each distinct path costs.
 SmallVector<Phase, 4> planPhases(ArrayRef<unsigned> Trips,
-                                 ArrayRef<TripPath> Paths,
-                                 const SmallPtrSetImpl<Instruction *> &Slice) {
+                                 ArrayRef<unsigned> PathSizes) {
   for (size_t Period = 1; Period <= MaxPeriod && Period < Trips.size();
        ++Period) {
     SmallVector<Phase, 4> Phases;
@@ -337,7 +337,7 @@ SmallVector<Phase, 4> planPhases(ArrayRef<unsigned> Trips,
     unsigned Copied = 0;
     for (const Phase &P : Phases)
       for (unsigned Path : P.Paths)
-        Copied += pathSize(Paths[Path], Slice);
+        Copied += PathSizes[Path];
     if (Copied <= MaxCopiedInstructions)
       return Phases;
   }
@@ -510,11 +510,12 @@ std::optional<SplitPlan> planSplit(Loop &L, const LoopInfo &LI) {
   if (Slice.empty())
     return std::nullopt;
   TripEvaluation Evaluation(L, Slice);
-  if (!Evaluation.run()) {
+  if (!Evaluation.run())
     return std::nullopt;
-  }
-  SmallVector<Phase, 4> Phases =
-      planPhases(Evaluation.trips(), Evaluation.paths(), Slice);
+  SmallVector<unsigned, 8> PathSizes;
+  for (const TripPath &Path : Evaluation.paths())
+    PathSizes.push_back(pathSize(Path, Slice));
+  SmallVector<Phase, 4> Phases = planPhases(Evaluation.trips(), PathSizes);
   if (Phases.empty())
     return std::nullopt;
   return SplitPlan{&L, SmallVector<TripPath, 8>(Evaluation.paths()),

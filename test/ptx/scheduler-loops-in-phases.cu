@@ -33,9 +33,11 @@ struct worker {
   std::coroutine_handle<promise_type> handle;
 };
 
+/// Steps `Steps` times, suspending after each, then writes its result.
+template <unsigned Steps>
 __device__ worker stepping_worker(unsigned seed, unsigned *result) {
   unsigned acc = seed;
-  for (unsigned step = 0; step < 64; ++step) {
+  for (unsigned step = 0; step < Steps; ++step) {
     acc = mix(acc, step);
     co_await std::suspend_always{};
   }
@@ -55,7 +57,7 @@ __global__ void round_robin(unsigned *out, unsigned seed) {
   unsigned results[4];
   worker workers[4];
   for (int k = 0; k < 4; ++k)
-    workers[k] = stepping_worker(seed + 4 * threadIdx.x + k, &results[k]);
+    workers[k] = stepping_worker<64>(seed + 4 * threadIdx.x + k, &results[k]);
   for (unsigned round = 0; round <= 64; ++round)
     for (int k = 0; k < 4; ++k)
       if (!workers[k].handle.done())
@@ -74,15 +76,6 @@ __global__ void round_robin(unsigned *out, unsigned seed) {
 // sleeper whose first turn is not the first tick is started on a later
 // trip. The loop over groups of 8 ticks then steps each of the 16 sleepers
 // once and tests no turn (`and.b32 ..., 7`), with no local memory.
-__device__ worker sleeper(unsigned seed, unsigned *result) {
-  unsigned acc = seed;
-  for (unsigned step = 0; step < 16; ++step) {
-    acc = mix(acc, step);
-    co_await std::suspend_always{};
-  }
-  *result = acc;
-}
-
 // REMARK: scheduler-loops-in-phases.cu:[[@LINE+15]]:3: remark: the 136 trips of this loop split into 3 phases, each repeating one path through 8 trips; their branches fold
 // CHECK-LABEL: .entry _Z16mostly_suspendedPjj(
 // CHECK-NOT:   .local
@@ -97,7 +90,7 @@ __global__ void mostly_suspended(unsigned *out, unsigned seed) {
   unsigned results[16];
   worker workers[16];
   for (int k = 0; k < 16; ++k)
-    workers[k] = sleeper(seed + 16 * threadIdx.x + k, &results[k]);
+    workers[k] = stepping_worker<16>(seed + 16 * threadIdx.x + k, &results[k]);
   for (unsigned tick = 0; tick < 8 * 17; ++tick)
     for (int k = 0; k < 16; ++k)
       if ((tick + k) % 8 == 0 && !workers[k].handle.done())
