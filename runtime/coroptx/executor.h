@@ -81,6 +81,13 @@ job_frame_exceeds_slot() noexcept {
 /// start, and a final suspension that leaves the result for the executor.
 template <class T> class job_promise_base {
 public:
+  /// Runs right after operator new, with the same arguments: takes the
+  /// executor's flag of the storage block it gave, if it gave one.
+  template <class Executor, class... Rest>
+  COROPTX_HOST_DEVICE explicit job_promise_base(Executor &ex,
+                                                Rest &...) noexcept
+      : storage_taken_(ex.take_allocation_flag()) {}
+
   /// The frame comes from the executor passed as the first argument;
   /// nullptr when it has no free slot big enough.
   template <class Executor, class... Rest>
@@ -98,10 +105,20 @@ public:
   COROPTX_HOST_DEVICE std::suspend_always initial_suspend() noexcept { return {}; }
   COROPTX_HOST_DEVICE std::suspend_always final_suspend() noexcept { return {}; }
   COROPTX_HOST_DEVICE void unhandled_exception() noexcept { COROPTX_TRAP(); }
+
+  /// The executor's flag that the frame's storage block is taken; null if
+  /// the compiler placed the frame elsewhere.
+  COROPTX_HOST_DEVICE bool *storage_taken() const noexcept {
+    return storage_taken_;
+  }
+
+private:
+  bool *storage_taken_;
 };
 
 template <class T> class job_promise : public job_promise_base<T> {
 public:
+  using job_promise_base<T>::job_promise_base;
   COROPTX_HOST_DEVICE job<T> get_return_object() noexcept;
 
   // U defaults to T so that `co_return {...};` names T's constructor.
@@ -120,6 +137,7 @@ private:
 
 template <> class job_promise<void> : public job_promise_base<void> {
 public:
+  using job_promise_base<void>::job_promise_base;
   COROPTX_HOST_DEVICE job<void> get_return_object() noexcept;
   COROPTX_HOST_DEVICE void return_void() noexcept {}
   COROPTX_HOST_DEVICE void take() noexcept {}
@@ -136,11 +154,17 @@ public:
   using value_type = T;
 
   COROPTX_HOST_DEVICE job(job &&other) noexcept
-      : handle_(std::exchange(other.handle_, {})) {}
+      : handle_(std::exchange(other.handle_, {})),
+        storage_taken_(other.storage_taken_) {}
   job(const job &) = delete;
+  /// A job never spawned: its frame goes, and its storage block back to
+  /// the executor.
   COROPTX_HOST_DEVICE ~job() {
-    if (handle_)
-      handle_.destroy();
+    if (!handle_)
+      return;
+    handle_.destroy();
+    if (storage_taken_)
+      *storage_taken_ = false;
   }
 
   /// False when the executor had no room for the frame.
@@ -154,9 +178,11 @@ public:
 private:
   friend promise_type;
   friend detail::job_promise_base<T>;
-  COROPTX_HOST_DEVICE explicit job(std::coroutine_handle<promise_type> h) noexcept
-      : handle_(h) {}
+  COROPTX_HOST_DEVICE explicit job(
+      std::coroutine_handle<promise_type> h) noexcept
+      : handle_(h), storage_taken_(h ? h.promise().storage_taken() : nullptr) {}
   std::coroutine_handle<promise_type> handle_;
+  bool *storage_taken_; // the executor's flag for the frame's storage block
 };
 
 namespace detail {
@@ -305,9 +331,17 @@ public:
     for (std::size_t i = 0; i < Capacity; ++i)
       if (!storage_taken_[i]) {
         storage_taken_[i] = true;
+        just_allocated_ = &storage_taken_[i];
         return storage_[i];
       }
     return nullptr;
+  }
+
+  /// For the job promise's constructor, right after allocate_frame: the
+  /// flag of the block it gave, or null if it gave none since the last call
+  /// (the compiler placed the frame elsewhere, and operator new never ran).
+  COROPTX_HOST_DEVICE bool *take_allocation_flag() noexcept {
+    return std::exchange(just_allocated_, nullptr);
   }
 
   static constexpr std::uint32_t min_idle_wait_ns = 32;
@@ -590,6 +624,7 @@ private:
   std::uint64_t suspended_until_ = 0;  // and until when (resume() keeps both)
   std::uint32_t finishes_ = 0;
   bool detached_finished_ = false; // a finished job awaits reclaim_detached
+  bool *just_allocated_ = nullptr; // see take_allocation_flag
 };
 
 /// Runs up to Capacity jobs on the calling thread alone.

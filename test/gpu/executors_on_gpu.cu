@@ -4,10 +4,10 @@
 // must agree with the CPU's: a thread's jobs run in the same order whether
 // it schedules alone or in step with its warp or block, jobs join each
 // other's values, a stop that one thread sees stops the whole group,
-// threads with no job of their own still take part, and a spawn loop that
-// the compiler unrolls schedules as the rolled one does on the CPU. The
-// warp scenarios run 64K - 24 threads, so the last warp enters run() with 8
-// lanes.
+// threads with no job of their own still take part, jobs dropped before a
+// spawn give their storage back, and a spawn loop that the compiler unrolls
+// schedules as the rolled one does on the CPU. The warp scenarios run
+// 64K - 24 threads, so the last warp enters run() with 8 lanes.
 #include "gpu_check.h"
 
 #include <coroptx/combinators.h>
@@ -180,6 +180,24 @@ template <class Executor> __host__ __device__ long long gate_opens(int i) {
   return waiter ? waiter.get() : 0;
 }
 
+// Jobs made and dropped without a spawn give their storage blocks back:
+// after more of them than the executor has slots, every slot still takes a
+// job (a refused spawn traps, on the CPU too).
+template <class Executor> __host__ __device__ long long dropped_jobs(int i) {
+  Executor ex;
+  unsigned long long trace = 5;
+  for (int dropped = 0; dropped < 6 + i % 3; ++dropped) {
+    coroptx::job<> unspawned = record(ex, &trace, 9, 1);
+    if (!unspawned)
+      COROPTX_TRAP();
+  }
+  for (int id = 0; id < 5; ++id)
+    if (!ex.spawn(record(ex, &trace, id, 1 + (i + id) % 3)))
+      COROPTX_TRAP();
+  ex.run();
+  return static_cast<long long>(trace);
+}
+
 // joined_values holds five jobs at once. On the GPU, combine's frame also
 // holds the frames of when_all and when_any (over 256 bytes); the executor
 // header warns at compile time if a job cannot fit.
@@ -227,6 +245,12 @@ int main() {
       "stop_everywhere/warp", partial_warp);
   ok &= gpu_check::compare<stop_everywhere<block_executor>>(
       "stop_everywhere/block", whole_blocks);
+  ok &= gpu_check::compare<dropped_jobs<thread_executor>>(
+      "dropped_jobs/thread", whole_blocks);
+  ok &= gpu_check::compare<dropped_jobs<warp_executor>>("dropped_jobs/warp",
+                                                        partial_warp);
+  ok &= gpu_check::compare<dropped_jobs<block_executor>>("dropped_jobs/block",
+                                                         whole_blocks);
   ok &= gpu_check::compare<gate_opens<thread_executor>>("gate_opens/thread",
                                                         whole_blocks);
   ok &= gpu_check::compare<gate_opens<warp_executor>>("gate_opens/warp",

@@ -203,3 +203,18 @@ TEST_F(ExecutorTest, WaitUntilOnATruePredicateDoesNotSuspend) {
 }
 
 } // namespace
+
+namespace {
+TEST_F(ExecutorTest, AJobDroppedUnspawnedGivesItsStorageBack) {
+  small_executor ex;
+  std::string log;
+  for (int i = 0; i < 8; ++i) {
+    auto dropped = take_turns(ex, &log, 'x', 1);
+    EXPECT_TRUE(dropped) << "storage block for job " << i;
+  }
+  for (int i = 0; i < 4; ++i)
+    EXPECT_TRUE(ex.spawn(take_turns(ex, &log, 'y', 1))) << "spawn " << i;
+  EXPECT_EQ(ex.run(), coroptx::run_status::all_done);
+  EXPECT_EQ(log, "yyyy");
+}
+} // namespace
