@@ -134,6 +134,22 @@ coroptx::job<> too_big(tiny_executor &ex, int *ran) {
   *ran = big[0] + 1;
 }
 
+// A job made and destroyed without a spawn gives its storage block back:
+// more such jobs than the executor has blocks, then every slot still
+// takes one.
+TEST_F(ExecutorTest, AJobDroppedUnspawnedGivesItsStorageBack) {
+  small_executor ex;
+  std::string log;
+  for (int i = 0; i < 8; ++i) {
+    auto dropped = take_turns(ex, &log, 'x', 1);
+    EXPECT_TRUE(dropped) << "storage block for job " << i;
+  }
+  for (int i = 0; i < 4; ++i)
+    EXPECT_TRUE(ex.spawn(take_turns(ex, &log, 'y', 1))) << "spawn " << i;
+  EXPECT_EQ(ex.run(), coroptx::run_status::all_done);
+  EXPECT_EQ(log, "yyyy");
+}
+
 TEST_F(ExecutorTest, SpawnFailsWhenTheFrameDoesNotFitASlot) {
   tiny_executor ex;
   int ran = 0;
@@ -202,19 +218,4 @@ TEST_F(ExecutorTest, WaitUntilOnATruePredicateDoesNotSuspend) {
   EXPECT_EQ(fake_clock::slept, 0u);
 }
 
-} // namespace
-
-namespace {
-TEST_F(ExecutorTest, AJobDroppedUnspawnedGivesItsStorageBack) {
-  small_executor ex;
-  std::string log;
-  for (int i = 0; i < 8; ++i) {
-    auto dropped = take_turns(ex, &log, 'x', 1);
-    EXPECT_TRUE(dropped) << "storage block for job " << i;
-  }
-  for (int i = 0; i < 4; ++i)
-    EXPECT_TRUE(ex.spawn(take_turns(ex, &log, 'y', 1))) << "spawn " << i;
-  EXPECT_EQ(ex.run(), coroptx::run_status::all_done);
-  EXPECT_EQ(log, "yyyy");
-}
 } // namespace
