@@ -8,20 +8,7 @@
 // workers-started-in-unbounded-loop.cu.
 // RUN: %clang-device --cuda-gpu-arch=sm_90 -O2 -S -o /dev/null -Rpass=coroptx -Xclang -verify=expected,O2 %s
 // RUN: %clang-device --cuda-gpu-arch=sm_90 -O0 -S -o /dev/null -Rpass=coroptx -Xclang -verify=expected,O0 %s
-#include <coroutine>
-
-struct worker {
-  struct promise_type {
-    __device__ worker get_return_object() {
-      return {std::coroutine_handle<promise_type>::from_promise(*this)};
-    }
-    __device__ std::suspend_always initial_suspend() noexcept { return {}; }
-    __device__ std::suspend_always final_suspend() noexcept { return {}; }
-    __device__ void return_void() {}
-    __device__ void unhandled_exception() {}
-  };
-  std::coroutine_handle<promise_type> handle;
-};
+#include "../Inputs/lazy_worker.h"
 
 // expected-remark@+3 {{device coroutine 'work(unsigned int, unsigned int*)': 40-byte frame, 3 suspend points (initial and final included); its handle passes through memory, so the frame is placed after inlining, in the stack of the function that holds it}}
 // O2-remark-re@+2 1+ {{device coroutine 'work(unsigned int, unsigned int*)': 40-byte frame placed in the stack of 'round_robin(unsigned int*)'{{$}}}}

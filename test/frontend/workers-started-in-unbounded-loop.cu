@@ -2,20 +2,7 @@
 // bounds how many frames are alive at once, so no stack can hold them and
 // the compile stops at the coroutine's line, with the reason as a remark.
 // RUN: %clang-device --cuda-gpu-arch=sm_90 -O2 -S -o /dev/null -Rpass-missed=coroptx -Xclang -verify %s
-#include <coroutine>
-
-struct worker {
-  struct promise_type {
-    __device__ worker get_return_object() {
-      return {std::coroutine_handle<promise_type>::from_promise(*this)};
-    }
-    __device__ std::suspend_always initial_suspend() noexcept { return {}; }
-    __device__ std::suspend_always final_suspend() noexcept { return {}; }
-    __device__ void return_void() {}
-    __device__ void unhandled_exception() {}
-  };
-  std::coroutine_handle<promise_type> handle;
-};
+#include "../Inputs/lazy_worker.h"
 
 // expected-error-re@+2 {{coroptx: the frame of device coroutine 'work(unsigned int*)' would be allocated on the heap{{.*}}}}
 // expected-remark@+1 {{device coroutine 'work(unsigned int*)': frame not placed in the stack of 'unbounded(unsigned int*, int)': it is started in a loop without a constant trip count, so no bound on its live frames is known}}

@@ -16,20 +16,7 @@
 // RUN: %if ptxas %{ %ptxas -arch=sm_90 %t.ptx -o /dev/null %}
 #include <coroptx/task.h>
 
-#include <coroutine>
-
-struct worker {
-  struct promise_type {
-    __device__ worker get_return_object() {
-      return {std::coroutine_handle<promise_type>::from_promise(*this)};
-    }
-    __device__ std::suspend_always initial_suspend() noexcept { return {}; }
-    __device__ std::suspend_always final_suspend() noexcept { return {}; }
-    __device__ void return_void() {}
-    __device__ void unhandled_exception() {}
-  };
-  std::coroutine_handle<promise_type> handle;
-};
+#include "../Inputs/lazy_worker.h"
 
 __device__ unsigned mix(unsigned x, unsigned y) {
   x ^= x >> 13;

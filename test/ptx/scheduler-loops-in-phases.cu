@@ -13,25 +13,12 @@
 // RUN: FileCheck %s --input-file=%t.remarks --check-prefix=REMARK
 // RUN: FileCheck %s --input-file=%t.ptx
 // RUN: %if ptxas %{ %ptxas -arch=sm_90 %t.ptx -o /dev/null %}
-#include <coroutine>
+#include "../Inputs/lazy_worker.h"
 
 __device__ unsigned mix(unsigned x, unsigned y) {
   x ^= x >> 13;
   return x * 1664525u + 1013904223u + y;
 }
-
-struct worker {
-  struct promise_type {
-    __device__ worker get_return_object() {
-      return {std::coroutine_handle<promise_type>::from_promise(*this)};
-    }
-    __device__ std::suspend_always initial_suspend() noexcept { return {}; }
-    __device__ std::suspend_always final_suspend() noexcept { return {}; }
-    __device__ void return_void() {}
-    __device__ void unhandled_exception() {}
-  };
-  std::coroutine_handle<promise_type> handle;
-};
 
 /// Steps `Steps` times, suspending after each, then writes its result.
 template <unsigned Steps>

@@ -28,7 +28,7 @@
 // RUN: %if ptxas %{ %ptxas -arch=sm_90 %t.ptx -o /dev/null %}
 #include <coroptx/block_on.h>
 
-#include <coroutine>
+#include "../Inputs/lazy_worker.h"
 
 using coroptx::task;
 
@@ -36,19 +36,6 @@ __device__ unsigned mix(unsigned x, unsigned y) {
   x ^= x >> 13;
   return x * 1664525u + y;
 }
-
-struct worker {
-  struct promise_type {
-    __device__ worker get_return_object() {
-      return {std::coroutine_handle<promise_type>::from_promise(*this)};
-    }
-    __device__ std::suspend_always initial_suspend() noexcept { return {}; }
-    __device__ std::suspend_always final_suspend() noexcept { return {}; }
-    __device__ void return_void() {}
-    __device__ void unhandled_exception() {}
-  };
-  std::coroutine_handle<promise_type> handle;
-};
 
 __device__ task<unsigned> child(unsigned acc, unsigned step) {
   co_return mix(acc, step);
