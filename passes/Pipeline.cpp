@@ -381,6 +381,15 @@ void coroptx::registerCoroPTXPipeline(PassBuilder &PB, PipelineOptions Options) 
           LPM.addPass(CoroutineArrayUnrollingPass());
       });
 
+  // Before LLVM's last LoopUnroll: a spawn loop marked while it was too big
+  // to copy is unrolled there if the post-split passes made it small.
+  PB.registerVectorizerStartEPCallback(
+      [](FunctionPassManager &FPM, OptimizationLevel Level) {
+        if (Level.getSpeedupLevel() >= 2)
+          FPM.addPass(
+              createFunctionToLoopPassAdaptor(ConfirmSpawnLoopUnrollingPass()));
+      });
+
   // At each peephole point of function simplification (also in the nested
   // O1 pipeline of -O0), before GVN and CoroElide look at the awaits.
   PB.registerPeepholeEPCallback(
@@ -454,7 +463,9 @@ void coroptx::registerCoroPTXPassNames(PassBuilder &PB) {
       [](StringRef Name, LoopPassManager &LPM,
          ArrayRef<PassBuilder::PipelineElement>) {
         return addIfNamed<CoroutineArrayUnrollingPass>(
-            Name, "coroptx-unroll-coroutine-arrays", LPM);
+                   Name, "coroptx-unroll-coroutine-arrays", LPM) ||
+               addIfNamed<ConfirmSpawnLoopUnrollingPass>(
+                   Name, "coroptx-confirm-spawn-loop-unrolling", LPM);
       });
   PB.registerPipelineParsingCallback(
       [](StringRef Name, FunctionPassManager &FPM,

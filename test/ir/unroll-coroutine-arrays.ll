@@ -7,19 +7,29 @@
 ; than a handle, an array also indexed by a modulo, and a loop with the
 ; programmer's own unroll pragma are left as they are, and so is a body that
 ; would be too big once copied for every trip. A loop that starts coroutines
-; whose frames go into one local object (a spawn loop of an executor that is
-; a local) is marked too.
+; whose frames go into one local object, at an address picked on each trip
+; (a spawn loop of an executor that is a local), is marked too, with an
+; attribute that lets coroptx-confirm-spawn-loop-unrolling check its size
+; later: before CoroSplit (llvm.coro.begin) or after, with the ramp inlined
+; (the store of its resume part). An awaited child's frame, at the same
+; address on every trip, is not a reason to unroll.
 ; RUN: %opt-coroptx -S %s -passes='loop(coroptx-unroll-coroutine-arrays)' \
 ; RUN:   -pass-remarks=coroptx-unroll-coroutine-arrays 2> %t.remarks \
 ; RUN:   | FileCheck %s
 ; RUN: FileCheck %s --input-file=%t.remarks --check-prefix=REMARK
 ; A body copied for every trip must stay small: with a budget of 48
-; instructions (the array loops copy 8 of them 16 times, the spawn loop 15
-; of them 4 times), nothing is marked.
-; RUN: %opt-coroptx -S %s -passes='loop(coroptx-unroll-coroutine-arrays)' \
+; instructions (the array loops copy 8 of them 16 times), no array loop is
+; marked. The spawn loops are: their size is checked once the post-split
+; passes have simplified them.
+; RUN: %opt-coroptx -disable-output %s \
+; RUN:   -passes='loop(coroptx-unroll-coroutine-arrays)' \
 ; RUN:   -coroptx-max-unrolled-coroutine-loop-size=48 \
+; RUN:   -pass-remarks=coroptx-unroll-coroutine-arrays 2>&1 \
 ; RUN:   | FileCheck %s --check-prefix=SMALL
-; SMALL-NOT: llvm.loop.unroll.full
+; SMALL-NOT: of a local array
+; SMALL: remark: <unknown>:0:0: this loop over 4 coroutines started into a local object
+; SMALL-NEXT: remark: <unknown>:0:0: this loop over 16 coroutines started into a local object
+; SMALL-NOT: remark
 ; With 200, @resumes_array (8 x 16) is marked, but not the resume loop of
 ; @start_loop_too_big: its start loop (14 x 16) stays rolled, so the array
 ; keeps a variable index whatever the resume loop does.
@@ -263,14 +273,64 @@ exit:
   ret void
 }
 
+; The same after CoroSplit, with the ramp inlined into the loop: the frame
+; is where the ramp stores its resume part, a block picked at run time.
+; REMARK: remark: <unknown>:0:0: this loop over 16 coroutines started into a local object is unrolled: each frame at a constant offset can live in registers
+; REMARK-NOT: remark
+; CHECK-LABEL: define void @spawns_with_ramp_inlined(
+; CHECK:         br i1 %more, label %spawn, label %exit, !llvm.loop ![[SPLIT:[0-9]+]]
+define void @spawns_with_ramp_inlined() {
+entry:
+  %executor = alloca [2048 x i8], align 16
+  br label %spawn
+spawn:
+  %k = phi i64 [ 0, %entry ], [ %k.next, %spawn ]
+  %block1 = getelementptr inbounds i8, ptr %executor, i64 128
+  %first.taken = load i1, ptr %executor
+  %frame = select i1 %first.taken, ptr %block1, ptr %executor
+  store ptr @work.resume, ptr %frame
+  %k.next = add nuw nsw i64 %k, 1
+  %more = icmp ult i64 %k.next, 16
+  br i1 %more, label %spawn, label %exit
+exit:
+  ret void
+}
+
+; An awaited child's frame, elided into a local of its caller, is at the
+; same address on every trip: unrolling gives it no better place.
+; CHECK-LABEL: define void @awaits_child_in_loop(
+; CHECK:         br i1 %more, label %await, label %exit{{$}}
+define void @awaits_child_in_loop() {
+entry:
+  %child = alloca [64 x i8], align 16
+  br label %await
+await:
+  %k = phi i64 [ 0, %entry ], [ %k.next, %await ]
+  store ptr @work.resume, ptr %child
+  %k.next = add nuw nsw i64 %k, 1
+  %more = icmp ult i64 %k.next, 16
+  br i1 %more, label %await, label %exit
+exit:
+  ret void
+}
+
+define internal fastcc void @work.resume(ptr %frame) {
+  ret void
+}
+
 declare void @llvm.memset.p0.i64(ptr, i8, i64, i1)
 declare void @llvm.trap()
 
+!coroptx.coroutines = !{!2}
+
 !0 = distinct !{!0, !1}
 !1 = !{!"llvm.loop.unroll.disable"}
+!2 = !{!"work"}
 
 ; CHECK-DAG: ![[MARKED]] = distinct !{![[MARKED]], ![[FULL:[0-9]+]]}
 ; CHECK-DAG: ![[FULL]] = !{!"llvm.loop.unroll.full"}
-; CHECK-DAG: ![[SPAWN]] = distinct !{![[SPAWN]], ![[FULL]]}
+; CHECK-DAG: ![[SPAWN]] = distinct !{![[SPAWN]], ![[FULL]], ![[SPAWNS:[0-9]+]]}
+; CHECK-DAG: ![[SPAWNS]] = !{!"coroptx.unroll.spawn_loop"}
+; CHECK-DAG: ![[SPLIT]] = distinct !{![[SPLIT]], ![[FULL]], ![[SPAWNS]]}
 ; CHECK-DAG: ![[ROLLED]] = distinct !{![[ROLLED]], ![[DISABLE:[0-9]+]]}
 ; CHECK-DAG: ![[DISABLE]] = !{!"llvm.loop.unroll.disable"}

@@ -10,19 +10,9 @@
 // RUN: FileCheck %s --input-file=%t.remarks --check-prefix=REMARK
 // RUN: FileCheck %s --input-file=%t.ptx
 // RUN: %if ptxas %{ %ptxas -arch=sm_90 %t.ptx -o /dev/null %}
-#include <coroptx/executor.h>
+#include "../Inputs/stepper_job.h"
 
 using executor = coroptx::static_executor<4, 128>;
-
-__device__ coroptx::job<> stepper(executor &ex, unsigned seed, int steps,
-                                  unsigned *out) {
-  unsigned state = seed;
-  for (int left = steps; left != 0; --left) {
-    state = state * 1664525u + 1013904223u;
-    co_await ex.yield_now();
-  }
-  *out = state;
-}
 
 // REMARK: remark: coroutine frames in this function became SSA values
 // CHECK-LABEL: .entry _Z4fourPji

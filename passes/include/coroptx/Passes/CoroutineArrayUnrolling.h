@@ -29,6 +29,20 @@ struct CoroutineArrayUnrollingPass
                               llvm::LPMUpdater &Updater);
 };
 
+/// The check, just before LLVM's last LoopUnroll, of the spawn loops that
+/// CoroutineArrayUnrollingPass marked while they were still too big to copy
+/// (a spawn's search for a free slot is thousands of instructions until the
+/// post-split passes simplify it). A loop that is now small enough for
+/// LoopUnroll keeps its mark; one that is not loses it and stays rolled,
+/// with a missed remark, rather than draw clang's warning that a requested
+/// unrolling failed.
+struct ConfirmSpawnLoopUnrollingPass
+    : llvm::PassInfoMixin<ConfirmSpawnLoopUnrollingPass> {
+  llvm::PreservedAnalyses run(llvm::Loop &L, llvm::LoopAnalysisManager &LAM,
+                              llvm::LoopStandardAnalysisResults &AR,
+                              llvm::LPMUpdater &Updater);
+};
+
 } // namespace coroptx
 
 #endif // COROPTX_PASSES_COROUTINEARRAYUNROLLING_H
