@@ -285,35 +285,21 @@ bool everyAccessIsUnrolled(const AllocaInst &Array, ScalarEvolution &SE) {
 /// asked for the unrolling of a spawn loop, which may still be too big.
 constexpr StringLiteral SpawnLoopAttribute = "coroptx.unroll.spawn_loop";
 
-/// Gives \p L the loop metadata it has, less the attributes named in
-/// \p Dropped, plus \p Added.
-void rewriteLoopAttributes(Loop &L, ArrayRef<StringRef> Dropped,
-                           ArrayRef<StringRef> Added) {
-  LLVMContext &Context = L.getHeader()->getContext();
-  SmallVector<Metadata *, 4> Operands{nullptr};
-  if (MDNode *LoopID = L.getLoopID())
-    for (const MDOperand &Operand : drop_begin(LoopID->operands())) {
-      const auto *Attribute = dyn_cast<MDNode>(Operand);
-      const auto *Name = Attribute && Attribute->getNumOperands() != 0
-                             ? dyn_cast<MDString>(Attribute->getOperand(0))
-                             : nullptr;
-      if (!Name || !is_contained(Dropped, Name->getString()))
-        Operands.push_back(Operand);
-    }
-  for (StringRef Name : Added)
-    Operands.push_back(MDNode::get(Context, MDString::get(Context, Name)));
-  MDNode *NewLoopID = MDNode::getDistinct(Context, Operands);
-  NewLoopID->replaceOperandWith(0, NewLoopID);
-  L.setLoopID(NewLoopID);
+/// The loop attribute named \p Name, with no value.
+MDNode *loopAttribute(LLVMContext &Context, StringRef Name) {
+  return MDNode::get(Context, MDString::get(Context, Name));
 }
 
 /// Adds `llvm.loop.unroll.full` to \p L's loop metadata, and for a spawn
 /// loop the attribute ConfirmSpawnLoopUnrollingPass looks for.
 void markForFullUnroll(Loop &L, bool SpawnLoop) {
+  LLVMContext &Context = L.getHeader()->getContext();
+  SmallVector<MDNode *, 2> Added{
+      loopAttribute(Context, "llvm.loop.unroll.full")};
   if (SpawnLoop)
-    rewriteLoopAttributes(L, {}, {"llvm.loop.unroll.full", SpawnLoopAttribute});
-  else
-    rewriteLoopAttributes(L, {}, {"llvm.loop.unroll.full"});
+    Added.push_back(loopAttribute(Context, SpawnLoopAttribute));
+  L.setLoopID(
+      makePostTransformationMetadata(Context, L.getLoopID(), {}, Added));
 }
 
 } // namespace
@@ -371,7 +357,9 @@ ConfirmSpawnLoopUnrollingPass::run(Loop &L, LoopAnalysisManager &,
     return PreservedAnalyses::all();
   // Left as it is, LoopUnroll would fail and clang would warn that the
   // programmer's unrolling did not happen.
-  rewriteLoopAttributes(L, {"llvm.loop.unroll.full", SpawnLoopAttribute}, {});
+  L.setLoopID(makePostTransformationMetadata(
+      L.getHeader()->getContext(), L.getLoopID(),
+      {"llvm.loop.unroll.full", SpawnLoopAttribute}, {}));
   Function &F = *L.getHeader()->getParent();
   OptimizationRemarkEmitter Remarks(&F);
   Remarks.emit([&] {
