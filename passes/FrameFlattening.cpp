@@ -1234,9 +1234,17 @@ void HandleWeb::rewrite() {
       } else if (auto *Compare = dyn_cast<ICmpInst>(&I);
                  Compare && (isHandle(Compare->getOperand(0)) ||
                              isHandle(Compare->getOperand(1)))) {
-        Compare->replaceAllUsesWith(B.CreateICmp(Compare->getPredicate(),
-                                                 codeAt(Compare->getOperand(0), *Compare),
-                                                 codeAt(Compare->getOperand(1), *Compare)));
+        auto IsCoded = [&](Value *V) {
+          return isHandle(V) || isa<Constant>(V);
+        };
+        // A handle compared with a pointer from elsewhere is one that never
+        // holds an address (usesAreUnderstood): the compare never runs.
+        Compare->replaceAllUsesWith(
+            IsCoded(Compare->getOperand(0)) && IsCoded(Compare->getOperand(1))
+                ? B.CreateICmp(Compare->getPredicate(),
+                               codeAt(Compare->getOperand(0), *Compare),
+                               codeAt(Compare->getOperand(1), *Compare))
+                : PoisonValue::get(Compare->getType()));
         Replaced.push_back(Compare);
       } else if (isa<PtrToIntInst>(I) && isHandle(I.getOperand(0))) {
         Replaced.push_back(&I);

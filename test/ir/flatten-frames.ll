@@ -65,6 +65,15 @@
 ; CHECK-NEXT:  entry:
 ; CHECK-NEXT:    %frames = alloca [16 x i8], align 8
 
+; A handle that never holds an address (loaded under a test no frame
+; passes) compared with a pointer from elsewhere: the compare never runs and
+; becomes poison (it once had no code for the other side, and crashed).
+; CHECK-LABEL: define ptx_kernel void @never_running_compare(
+; CHECK:       run.parent:
+; CHECK-NOT:     icmp
+; CHECK:         store i1 poison, ptr %out
+; CHECK:       latch:
+
 target datalayout = "e-p6:32:32-i64:64-i128:128-v16:16-v32:32-n16:32:64"
 target triple = "nvptx64-nvidia-cuda"
 
@@ -180,5 +189,35 @@ entry:
   %field.addr = getelementptr inbounds i8, ptr %frames, i64 %field
   %value = load i32, ptr %field.addr, align 4
   store i32 %value, ptr %out, align 4
+  ret void
+}
+
+; Only the child's part is ever stored: under the parent's test no frame can
+; be current, and the continuation loaded there never holds an address.
+define ptx_kernel void @never_running_compare(ptr %out, ptr %elsewhere, i1 %again) {
+entry:
+  %frames = alloca [16 x i8], align 8
+  store ptr @child.resume, ptr %frames, align 8
+  %child.next = getelementptr inbounds i8, ptr %frames, i64 8
+  store ptr null, ptr %child.next, align 8
+  br label %loop
+
+loop:
+  %handle = phi ptr [ %frames, %entry ], [ %handle, %latch ]
+  %part = load ptr, ptr %handle, align 8
+  %is.parent = icmp eq ptr %part, @parent.resume
+  br i1 %is.parent, label %run.parent, label %latch
+
+run.parent:
+  %continuation.addr = getelementptr inbounds i8, ptr %handle, i64 8
+  %continuation = load ptr, ptr %continuation.addr, align 8
+  %is.elsewhere = icmp eq ptr %continuation, %elsewhere
+  store i1 %is.elsewhere, ptr %out, align 1
+  br label %latch
+
+latch:
+  br i1 %again, label %loop, label %done
+
+done:
   ret void
 }
