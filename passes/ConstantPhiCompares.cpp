@@ -20,7 +20,16 @@
 // which CVP and InstCombine then fold into the loop's own exit test.
 //
 // The pass rewrites only webs whose uses from outside are all equality
-// compares with constants it can fold, so the pointer web always dies.
+// compares with constants it can fold, so the web always dies.
+//
+// The same holds for a web of integers: a handle of a flattened frame is an
+// integer code (FrameFlattening), and once LoopUnroll has copied a spawn
+// loop, each executor slot's handle is a web over its own frame's code and
+// 0. Every slot's code compares it with every frame's code, to find the
+// job it names; all those compares are one flag, "the slot holds its job",
+// or its negation, or a constant. Compares that agree at every source share
+// one web of outcomes, so the slot costs one register, not a 64-bit handle
+// and a flag per compare.
 //
 //===----------------------------------------------------------------------===//
 #include "coroptx/Passes/ConstantPhiCompares.h"
@@ -34,6 +43,8 @@
 #include "llvm/IR/Instructions.h"
 #include "llvm/IR/Module.h"
 #include "llvm/Transforms/Utils/Local.h"
+
+#include <map>
 
 #define DEBUG_TYPE "coroptx-constant-phi-compares"
 
@@ -109,80 +120,127 @@ std::optional<WebCompare> asWebCompare(User *U, const ConstantWeb &Web) {
   return std::nullopt;
 }
 
-/// The outcome of \p Compare where the web holds \p Source, if it folds.
-Constant *outcomeAt(const WebCompare &Compare, Constant *Source,
-                    const DataLayout &DL) {
-  Constant *Outcome = ConstantFoldCompareInstOperands(
-      Compare.Compare->getPredicate(), Source, Compare.Against, DL);
-  return isa_and_nonnull<ConstantInt>(Outcome) ? Outcome : nullptr;
+/// The outcome of \p Compare at each source of \p Web, in the order of
+/// Web.Sources; none if one does not fold.
+std::optional<SmallVector<bool, 4>> outcomesAtSources(const WebCompare &Compare,
+                                                      const ConstantWeb &Web,
+                                                      const DataLayout &DL) {
+  SmallVector<bool, 4> Outcomes;
+  for (Constant *Source : Web.Sources) {
+    auto *Outcome =
+        dyn_cast_or_null<ConstantInt>(ConstantFoldCompareInstOperands(
+            Compare.Compare->getPredicate(), Source, Compare.Against, DL));
+    if (!Outcome)
+      return std::nullopt;
+    Outcomes.push_back(Outcome->isOne());
+  }
+  return Outcomes;
 }
 
-/// Rewrites \p Compare as a web of i1 merges shaped like \p Web.
-void rewriteAsOutcomeWeb(const WebCompare &Compare, const ConstantWeb &Web,
-                         const DataLayout &DL) {
-  Type *Flag = Compare.Compare->getType();
-  DenseMap<Instruction *, Instruction *> Outcome;
+/// A web of i1 merges shaped like \p Web, holding Outcomes[i] wherever
+/// \p Web holds its i-th source: the mirror of each member.
+DenseMap<Instruction *, Instruction *>
+buildOutcomeWeb(const ConstantWeb &Web, ArrayRef<bool> Outcomes) {
+  Type *Flag = Type::getInt1Ty(Web.Members.front()->getContext());
+  DenseMap<Instruction *, Instruction *> Mirror;
   for (Instruction *Member : Web.Members) {
-    Instruction *Mirror;
     if (auto *Phi = dyn_cast<PHINode>(Member))
-      Mirror = PHINode::Create(Flag, Phi->getNumIncomingValues(),
-                               Phi->getName() + ".outcome", Phi->getIterator());
+      Mirror[Member] =
+          PHINode::Create(Flag, Phi->getNumIncomingValues(),
+                          Phi->getName() + ".outcome", Phi->getIterator());
     else
-      Mirror = SelectInst::Create(
+      Mirror[Member] = SelectInst::Create(
           cast<SelectInst>(Member)->getCondition(), PoisonValue::get(Flag),
           PoisonValue::get(Flag), Member->getName() + ".outcome",
           Member->getIterator());
-    Outcome[Member] = Mirror;
   }
-  auto OutcomeOf = [&](Value *V) -> Value * {
+  auto MirrorOf = [&](Value *V) -> Value * {
     if (auto *Source = dyn_cast<Constant>(V))
-      return outcomeAt(Compare, Source, DL);
-    return Outcome.lookup(cast<Instruction>(V));
+      return ConstantInt::getBool(
+          Flag, Outcomes[std::distance(Web.Sources.begin(),
+                                       find(Web.Sources, Source))]);
+    return Mirror.lookup(cast<Instruction>(V));
   };
   for (Instruction *Member : Web.Members) {
     if (auto *Phi = dyn_cast<PHINode>(Member)) {
-      auto *Mirror = cast<PHINode>(Outcome[Phi]);
+      auto *MirrorPhi = cast<PHINode>(Mirror[Phi]);
       for (auto [Incoming, Block] : zip(Phi->incoming_values(), Phi->blocks()))
-        Mirror->addIncoming(OutcomeOf(Incoming), Block);
+        MirrorPhi->addIncoming(MirrorOf(Incoming), Block);
       continue;
     }
     auto *Select = cast<SelectInst>(Member);
-    auto *Mirror = cast<SelectInst>(Outcome[Select]);
-    Mirror->setTrueValue(OutcomeOf(Select->getTrueValue()));
-    Mirror->setFalseValue(OutcomeOf(Select->getFalseValue()));
+    auto *MirrorSelect = cast<SelectInst>(Mirror[Select]);
+    MirrorSelect->setTrueValue(MirrorOf(Select->getTrueValue()));
+    MirrorSelect->setFalseValue(MirrorOf(Select->getFalseValue()));
   }
-  Compare.Compare->replaceAllUsesWith(Outcome[Compare.Member]);
-  Compare.Compare->eraseFromParent();
+  return Mirror;
 }
 
 /// Folds the compares of the web \p Start belongs to, if they are all the
 /// web's outside uses and all fold at every source.
+///
+/// Compares that agree at every source share one outcome web, and those
+/// that disagree at every source share it too, negated: after unrolling, a
+/// slot's job handle is tested against every frame's code, and one flag
+/// ("this slot holds its job") answers them all. A compare with the same
+/// outcome everywhere is that constant.
 bool foldWebCompares(Instruction &Start, SmallPtrSetImpl<Instruction *> &Seen) {
   std::optional<ConstantWeb> Web = webOf(Start);
   if (!Web)
     return false;
   Seen.insert(Web->Members.begin(), Web->Members.end());
   const DataLayout &DL = Start.getDataLayout();
-  SmallVector<WebCompare, 4> Compares;
+  SmallVector<std::pair<WebCompare, SmallVector<bool, 4>>, 4> Compares;
   for (Instruction *Member : Web->Members)
     for (User *U : Member->users()) {
       // webOf made every merge that uses a member a member.
       if (isMerge(U))
         continue;
       std::optional<WebCompare> Compare = asWebCompare(U, *Web);
-      if (!Compare || !all_of(Web->Sources, [&](Constant *Source) {
-            return outcomeAt(*Compare, Source, DL);
-          }))
+      if (!Compare)
         return false;
-      if (none_of(Compares, [&](const WebCompare &Known) {
-            return Known.Compare == Compare->Compare;
+      std::optional<SmallVector<bool, 4>> Outcomes =
+          outcomesAtSources(*Compare, *Web, DL);
+      if (!Outcomes)
+        return false;
+      if (none_of(Compares, [&](const auto &Known) {
+            return Known.first.Compare == Compare->Compare;
           }))
-        Compares.push_back(*Compare);
+        Compares.emplace_back(*Compare, std::move(*Outcomes));
     }
   if (Compares.empty())
     return false;
-  for (const WebCompare &Compare : Compares)
-    rewriteAsOutcomeWeb(Compare, *Web, DL);
+  // Outcome webs by their outcomes at the sources, each built for the first
+  // compare that needs it, whose sense it keeps; a compare with the opposite
+  // outcomes reads it negated.
+  struct OutcomeWeb {
+    SmallVector<bool, 4> Outcomes;
+    DenseMap<Instruction *, Instruction *> Mirror;
+  };
+  std::map<SmallVector<bool, 4>, OutcomeWeb> OutcomeWebs;
+  for (auto &[Compare, Outcomes] : Compares) {
+    Value *Outcome;
+    if (all_equal(Outcomes)) {
+      Outcome = ConstantInt::getBool(Compare.Compare->getType(), Outcomes[0]);
+    } else {
+      SmallVector<bool, 4> Key = Outcomes;
+      if (!Key[0])
+        for (auto &&KeyOutcome : Key)
+          KeyOutcome = !KeyOutcome;
+      auto [It, New] = OutcomeWebs.try_emplace(Key);
+      if (New)
+        It->second = {Outcomes, buildOutcomeWeb(*Web, Outcomes)};
+      Outcome = It->second.Mirror[Compare.Member];
+      if (It->second.Outcomes != Outcomes) {
+        Instruction *Not = BinaryOperator::CreateNot(
+            Outcome, "", Compare.Compare->getIterator());
+        Not->takeName(Compare.Compare);
+        Outcome = Not;
+      }
+    }
+    Compare.Compare->replaceAllUsesWith(Outcome);
+    Compare.Compare->eraseFromParent();
+  }
   // The members are used by each other only: a dead cycle.
   for (Instruction *Member : Web->Members)
     Member->dropAllReferences();
@@ -197,11 +255,15 @@ PreservedAnalyses ConstantPhiComparesPass::run(Function &F,
                                                FunctionAnalysisManager &) {
   if (F.isDeclaration() || !isDeviceModule(*F.getParent()))
     return PreservedAnalyses::all();
-  // Webs of pointers: the frame slots that hold coroutine parts (and never
-  // a select's condition, which webOf relies on).
+  // Webs of pointers (the frame slots that hold coroutine parts) and, when
+  // asked, of integers wider than a flag (the codes that handles of
+  // flattened frames became): never a select's condition, which webOf
+  // relies on.
   SmallVector<WeakVH, 16> Candidates;
   for (Instruction &I : instructions(F))
-    if (isa<PHINode>(I) && I.getType()->isPointerTy())
+    if (isa<PHINode>(I) && (I.getType()->isPointerTy() ||
+                            (IntegerWebs && I.getType()->isIntegerTy() &&
+                             !I.getType()->isIntegerTy(1))))
       Candidates.push_back(&I);
   SmallPtrSet<Instruction *, 16> Seen;
   bool Changed = false;

@@ -42,8 +42,10 @@
 //                   whose branches depend on constant states alone into
 //                   runs of trips that take one path, without the branches.
 //  optimizer last   (-O0: DevirtualizePass for modules without coroutines;
-//                   -O1 and up: MergedBranchThreadingPass again, for the
-//                   flag merges that loop rotation and unrolling leave),
+//                   -O1 and up: ConstantPhiComparesPass again, for the job
+//                   handles of an unrolled spawn loop, and
+//                   MergedBranchThreadingPass again, for the flag merges
+//                   that loop rotation and unrolling leave),
 //                   DeadDispatchArmsPass, GlobalDCE, to drop the ramps nobody
 //                   calls any more, then LoweringVerifierPass.
 //
@@ -235,6 +237,34 @@ FunctionPassManager firstTripSimplification() {
   return Simplify;
 }
 
+/// At the end of the optimizer, once LoopUnroll has copied a spawn loop
+/// (CoroutineArrayUnrolling marks it, it unrolls after the vectorizer start):
+/// each slot of the executor now holds one job, but its handle and its
+/// job's resume slot are still webs of constants that every slot's code
+/// compares with every frame's code (a chain of selects picks the job a
+/// handle names). ConstantPhiCompares makes them flags; GVN folds the
+/// selects on a flag that a dominating branch tested, which can free more
+/// webs for the next round.
+struct LateConstantPhiCompares : PassInfoMixin<LateConstantPhiCompares> {
+  PreservedAnalyses run(Function &F, FunctionAnalysisManager &FAM) {
+    constexpr unsigned MaxRounds = 3;
+    PreservedAnalyses PA = PreservedAnalyses::all();
+    for (unsigned Round = 0; Round < MaxRounds; ++Round) {
+      FunctionPassManager Simplify;
+      Simplify.addPass(GVNPass());
+      Simplify.addPass(CorrelatedValuePropagationPass());
+      Simplify.addPass(InstCombinePass());
+      Simplify.addPass(SimplifyCFGPass());
+      if (runAndSimplify(ConstantPhiComparesPass(/*IntegerWebs=*/true),
+                         std::move(Simplify), F, FAM)
+              .areAllPreserved())
+        break;
+      PA = PreservedAnalyses::none();
+    }
+    return PA;
+  }
+};
+
 /// At the end of the optimizer: loop rotation and unrolling can leave a
 /// block that merges a "resume over" flag and branches on it, between a
 /// flattened transfer loop and the loop around it (the five nested levels'
@@ -422,9 +452,11 @@ void coroptx::registerCoroPTXPipeline(PassBuilder &PB, PipelineOptions Options) 
     // but its function pointer calls must still become direct.
     if (Level == OptimizationLevel::O0)
       MPM.addPass(DevirtualizePass(State->Options.RelocatableDeviceCode));
-    else
+    else {
+      MPM.addPass(createModuleToFunctionPassAdaptor(LateConstantPhiCompares()));
       MPM.addPass(
           createModuleToFunctionPassAdaptor(LateMergedBranchThreading()));
+    }
     MPM.addPass(DeadDispatchArmsPass());
     MPM.addPass(GlobalDCEPass());
     MPM.addPass(LoweringVerifierPass());
@@ -437,6 +469,15 @@ static bool addInlineForFlatteningIfNamed(StringRef Name,
   if (Name != "coroptx-inline-for-flattening")
     return false;
   MPM.addPass(InlineForFlatteningPass(flattenFramesAndSimplify()));
+  return true;
+}
+
+/// ConstantPhiCompares over integer webs too, as it runs at the end.
+static bool addConstantPhiComparesOfIntegersIfNamed(StringRef Name,
+                                                    FunctionPassManager &FPM) {
+  if (Name != "coroptx-constant-phi-compares<integer-webs>")
+    return false;
+  FPM.addPass(ConstantPhiComparesPass(/*IntegerWebs=*/true));
   return true;
 }
 
@@ -478,6 +519,7 @@ void coroptx::registerCoroPTXPassNames(PassBuilder &PB) {
                    Name, "coroptx-narrow-dispatch", FPM) ||
                addIfNamed<ConstantPhiComparesPass>(
                    Name, "coroptx-constant-phi-compares", FPM) ||
+               addConstantPhiComparesOfIntegersIfNamed(Name, FPM) ||
                addIfNamed<SpillComputedValuesPass>(
                    Name, "coroptx-spill-computed-values", FPM) ||
                addIfNamed<MergedBranchThreadingPass>(

@@ -21,6 +21,11 @@
 ; CHECK:     Running pass: InlinerPass on
 ; CHECK:     Running pass: {{.*}}PlaceFramesAndSimplify on [module]
 ; CHECK-NOT: {{coroptx::.* on \[module\]}}
+; At the end, after LoopUnroll: the compares of webs of constants again
+; (the handles of an unrolled spawn loop), then merged branches.
+; CHECK:     Running pass: {{.*}}LateConstantPhiCompares on
+; CHECK:     Running pass: {{.*}}LateMergedBranchThreading on
+; CHECK-NOT: {{coroptx::.* on \[module\]}}
 ; CHECK:     Running pass: coroptx::DeadDispatchArmsPass on [module]
 ; CHECK-NEXT: Running pass: GlobalDCEPass on [module]
 ; CHECK-NOT:  Running pass:

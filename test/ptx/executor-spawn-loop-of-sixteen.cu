@@ -7,7 +7,11 @@
 // made a trip a few hundred: LoopUnroll copies it, each search folds to a
 // constant slot, and the frames are SSA values. Before, the loop stayed
 // rolled and no remark came: the kernel took 230 registers and 7,179 lines
-// of PTX (2,864 selp picking among the frames); now 157 and 1,238.
+// of PTX (2,864 selp picking among the frames); then 157 and 1,238.
+// Each slot's handle, once copied, still held its frame's 64-bit code or 0,
+// compared with all sixteen codes to find the job it names (168 64-bit
+// compares, 133 selp.b64). ConstantPhiCompares, run again after LoopUnroll,
+// makes each handle one flag: 77 registers, 888 lines, no selp.b64.
 // RUN: %clang-device --cuda-gpu-arch=sm_90 -O2 -S %s -o %t.ptx \
 // RUN:   -Rpass=coroptx-unroll-coroutine-arrays \
 // RUN:   -Rpass-missed=coroptx-unroll-coroutine-arrays 2> %t.remarks
@@ -25,6 +29,7 @@ using executor = coroptx::static_executor<jobs, 128>;
 // CHECK-NOT: .local
 // CHECK-NOT: __local_depot
 // CHECK-NOT: call
+// CHECK-NOT: selp.b64
 // CHECK: ret;
 __global__ void sixteen(unsigned *out, int steps) {
   const unsigned t = blockIdx.x * blockDim.x + threadIdx.x;

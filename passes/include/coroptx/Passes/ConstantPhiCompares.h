@@ -12,9 +12,17 @@ namespace coroptx {
 /// are the web's only uses from outside, so the pointer web dies: a flattened
 /// frame's resume slot tested by done() becomes a flag, and a loop that ends
 /// on it gets a trip count.
+///
+/// With \p IntegerWebs, webs of integers wider than i1 too: the codes of
+/// flattened handles, once LoopUnroll has copied a spawn loop.
 struct ConstantPhiComparesPass : llvm::PassInfoMixin<ConstantPhiComparesPass> {
+  explicit ConstantPhiComparesPass(bool IntegerWebs = false)
+      : IntegerWebs(IntegerWebs) {}
   llvm::PreservedAnalyses run(llvm::Function &F,
                               llvm::FunctionAnalysisManager &);
+
+private:
+  bool IntegerWebs;
 };
 
 } // namespace coroptx
