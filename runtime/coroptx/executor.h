@@ -267,8 +267,8 @@ public:
       // copy of what the loop body calls per slot.
       reclaim_detached();
       const std::uint64_t now = Clock::now_ns();
-      const std::uint32_t round =
-          group.any(round_bits(now, stop), round_bits_used);
+      const std::uint32_t mine = round_bits(now, stop);
+      const std::uint32_t round = group.any(mine, round_bits_used);
       if (round & stop_bit) {
         destroy_running();
         return run_status::stopped;
@@ -287,9 +287,15 @@ public:
         continue;
       }
       backoff = min_idle_wait_ns;
+      // A slot runs where this thread's own bits had it ready, not where a
+      // second look finds it ready: that look was a 64-bit compare of the
+      // wake time per slot and round (at 16 jobs a round took 13% longer
+      // with it on the H200). A job with its bit still runs when
+      // its turn comes, as only its own resume puts it to sleep or ends it;
+      // running() tells the compiler that the slot holds its job there.
       COROPTX_UNROLL(unrolled_slots)
       for (std::uint32_t i = 0; i < Capacity; ++i)
-        if (((round >> i) & 1u) && ready(slots_[i], now))
+        if ((round >> i) & (mine >> i) & 1u && running(slots_[i]))
           resume(i);
     }
   }
