@@ -152,6 +152,8 @@ private:
   bool isHandle(const Value *V) const {
     return Handles.contains(const_cast<Value *>(V));
   }
+  /// A handle or a constant: what the rewrite gives an integer code.
+  bool hasCode(const Value *V) const { return isHandle(V) || isa<Constant>(V); }
   /// The handle \p V stores: itself, or the handle behind a ptrtoint.
   Value *storedHandle(Value *V) const;
   bool mergeInto(Value *V, const CodeSet &Codes, bool &Changed);
@@ -667,14 +669,12 @@ bool HandleWeb::usesAreUnderstood() {
       if (isa<GetElementPtrInst>(User) && U.getOperandNo() == 0)
         continue;
       if (isa<PHINode, SelectInst>(User) && isHandle(User)) {
-        auto IsCoded = [&](Value *V) {
-          return isHandle(V) || isa<Constant>(V);
-        };
+        auto HasCode = [&](Value *V) { return hasCode(V); };
         bool AllCoded =
             isa<PHINode>(User)
-                ? all_of(cast<PHINode>(User)->incoming_values(), IsCoded)
-                : IsCoded(cast<SelectInst>(User)->getTrueValue()) &&
-                      IsCoded(cast<SelectInst>(User)->getFalseValue());
+                ? all_of(cast<PHINode>(User)->incoming_values(), HasCode)
+                : hasCode(cast<SelectInst>(User)->getTrueValue()) &&
+                      hasCode(cast<SelectInst>(User)->getFalseValue());
         if (AllCoded)
           continue;
         return explain("a pointer from elsewhere meets a handle", User);
@@ -689,7 +689,7 @@ bool HandleWeb::usesAreUnderstood() {
       }
       if (auto *Compare = dyn_cast<ICmpInst>(User)) {
         Value *Other = Compare->getOperand(1 - U.getOperandNo());
-        if (Compare->isEquality() && (isHandle(Other) || isa<Constant>(Other)))
+        if (Compare->isEquality() && hasCode(Other))
           continue;
         return explain("a handle is compared by order", User);
       }
@@ -1234,13 +1234,10 @@ void HandleWeb::rewrite() {
       } else if (auto *Compare = dyn_cast<ICmpInst>(&I);
                  Compare && (isHandle(Compare->getOperand(0)) ||
                              isHandle(Compare->getOperand(1)))) {
-        auto IsCoded = [&](Value *V) {
-          return isHandle(V) || isa<Constant>(V);
-        };
         // A handle compared with a pointer from elsewhere is one that never
         // holds an address (usesAreUnderstood): the compare never runs.
         Compare->replaceAllUsesWith(
-            IsCoded(Compare->getOperand(0)) && IsCoded(Compare->getOperand(1))
+            hasCode(Compare->getOperand(0)) && hasCode(Compare->getOperand(1))
                 ? B.CreateICmp(Compare->getPredicate(),
                                codeAt(Compare->getOperand(0), *Compare),
                                codeAt(Compare->getOperand(1), *Compare))

@@ -450,9 +450,9 @@ void coroptx::registerCoroPTXPipeline(PassBuilder &PB, PipelineOptions Options) 
       return;
     // At -O0 a device module without coroutines skips the nested pipeline,
     // but its function pointer calls must still become direct.
-    if (Level == OptimizationLevel::O0)
+    if (Level == OptimizationLevel::O0) {
       MPM.addPass(DevirtualizePass(State->Options.RelocatableDeviceCode));
-    else {
+    } else {
       MPM.addPass(createModuleToFunctionPassAdaptor(LateConstantPhiCompares()));
       MPM.addPass(
           createModuleToFunctionPassAdaptor(LateMergedBranchThreading()));
