@@ -43,7 +43,8 @@
 //                   runs of trips that take one path, without the branches.
 //  optimizer last   (-O0: DevirtualizePass for modules without coroutines;
 //                   -O1 and up: ConstantPhiComparesPass again, for the job
-//                   handles of an unrolled spawn loop, and
+//                   handles of an unrolled spawn loop, CongruentPhisPass,
+//                   for the slot flags that always agree, and
 //                   MergedBranchThreadingPass again, for the flag merges
 //                   that loop rotation and unrolling leave),
 //                   DeadDispatchArmsPass, GlobalDCE, to drop the ramps nobody
@@ -54,6 +55,7 @@
 #include "coroptx/Passes/AwaitedFactoryInlining.h"
 #include "coroptx/Passes/AwaiterAttributes.h"
 #include "coroptx/Passes/ClosedWorld.h"
+#include "coroptx/Passes/CongruentPhis.h"
 #include "coroptx/Passes/ConstantPhiCompares.h"
 #include "coroptx/Passes/CoroutineArrayUnrolling.h"
 #include "coroptx/Passes/DeadDispatchArms.h"
@@ -63,8 +65,8 @@
 #include "coroptx/Passes/FirstTripPeeling.h"
 #include "coroptx/Passes/FrameFlattening.h"
 #include "coroptx/Passes/FrameReport.h"
-#include "coroptx/Passes/InlineForFlattening.h"
 #include "coroptx/Passes/InPlaceArguments.h"
+#include "coroptx/Passes/InlineForFlattening.h"
 #include "coroptx/Passes/LocalFramePlacement.h"
 #include "coroptx/Passes/LoopPhaseSplitting.h"
 #include "coroptx/Passes/LoweringVerifier.h"
@@ -79,6 +81,7 @@
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Transforms/IPO/GlobalDCE.h"
 #include "llvm/Transforms/InstCombine/InstCombine.h"
+#include "llvm/Transforms/Scalar/ADCE.h"
 #include "llvm/Transforms/Scalar/CorrelatedValuePropagation.h"
 #include "llvm/Transforms/Scalar/DFAJumpThreading.h"
 #include "llvm/Transforms/Scalar/DeadStoreElimination.h"
@@ -262,6 +265,24 @@ struct LateConstantPhiCompares : PassInfoMixin<LateConstantPhiCompares> {
       PA = PreservedAnalyses::none();
     }
     return PA;
+  }
+};
+
+/// Once the job handles of an unrolled spawn loop are flags: each slot
+/// carries "free" and "done" around the scheduler loop, always equal, which
+/// CongruentPhis makes one flag; GVN folds the test of "done" that follows
+/// each resume (the branch into the resume found the slot not free),
+/// InstCombine and SimplifyCFG what is left of it, and ADCE drops the
+/// cycles nothing reads any more (a slot's generation count, once its join
+/// handle was dropped at the spawn).
+struct LateCongruentPhis : PassInfoMixin<LateCongruentPhis> {
+  PreservedAnalyses run(Function &F, FunctionAnalysisManager &FAM) {
+    FunctionPassManager Simplify;
+    Simplify.addPass(GVNPass());
+    Simplify.addPass(InstCombinePass());
+    Simplify.addPass(SimplifyCFGPass());
+    Simplify.addPass(ADCEPass());
+    return runAndSimplify(CongruentPhisPass(), std::move(Simplify), F, FAM);
   }
 };
 
@@ -454,6 +475,7 @@ void coroptx::registerCoroPTXPipeline(PassBuilder &PB, PipelineOptions Options) 
       MPM.addPass(DevirtualizePass(State->Options.RelocatableDeviceCode));
     } else {
       MPM.addPass(createModuleToFunctionPassAdaptor(LateConstantPhiCompares()));
+      MPM.addPass(createModuleToFunctionPassAdaptor(LateCongruentPhis()));
       MPM.addPass(
           createModuleToFunctionPassAdaptor(LateMergedBranchThreading()));
     }
@@ -519,6 +541,8 @@ void coroptx::registerCoroPTXPassNames(PassBuilder &PB) {
                    Name, "coroptx-narrow-dispatch", FPM) ||
                addIfNamed<ConstantPhiComparesPass>(
                    Name, "coroptx-constant-phi-compares", FPM) ||
+               addIfNamed<CongruentPhisPass>(Name, "coroptx-congruent-phis",
+                                             FPM) ||
                addConstantPhiComparesOfIntegersIfNamed(Name, FPM) ||
                addIfNamed<SpillComputedValuesPass>(
                    Name, "coroptx-spill-computed-values", FPM) ||

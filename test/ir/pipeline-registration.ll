@@ -22,8 +22,10 @@
 ; CHECK:     Running pass: {{.*}}PlaceFramesAndSimplify on [module]
 ; CHECK-NOT: {{coroptx::.* on \[module\]}}
 ; At the end, after LoopUnroll: the compares of webs of constants again
-; (the handles of an unrolled spawn loop), then merged branches.
+; (the handles of an unrolled spawn loop), the phis that always agree, then
+; merged branches.
 ; CHECK:     Running pass: {{.*}}LateConstantPhiCompares on
+; CHECK:     Running pass: {{.*}}LateCongruentPhis on
 ; CHECK:     Running pass: {{.*}}LateMergedBranchThreading on
 ; CHECK-NOT: {{coroptx::.* on \[module\]}}
 ; CHECK:     Running pass: coroptx::DeadDispatchArmsPass on [module]
