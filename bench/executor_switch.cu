@@ -2,10 +2,14 @@
 // to the hand-written round-robin loop a CUDA programmer would write.
 //
 // Work: every thread runs N tasks; a task takes `steps` counter steps (an
-// LCG step on its own state) and yields after each one. "uniform" gives
-// every task of every thread the same number of steps; "uneven" varies it
-// by lane and task (1/2 to 3/2 of it), so the lanes of a warp run out of
-// work at different times. Variants:
+// LCG step on its own state) and yields after each one (co_await
+// ex.yield_now(): the task switch). "uniform" gives every task of every
+// thread the same number of steps; "uneven" varies it by lane and task (1/2
+// to 3/2 of it), so the lanes of a warp run out of work at different times.
+// "sleep 0" is "uniform" with co_await ex.sleep_for(ns) after each step,
+// ns = 0 known only at run time: what a job pays for a wake time the
+// compiler cannot see, a 64-bit time per slot compared once a round.
+// Variants:
 //   hand-written  an array of task states and a round-robin loop over them
 //   thread        static_executor<N>: each thread schedules alone
 //   warp          warp_executor<N>: the warp decides each resume together
@@ -21,7 +25,8 @@
 //                 long until the kernel has returned
 //   occupancy     registers, local memory per thread and resident blocks
 //                 per SM (cudaFuncGetAttributes,
-//                 cudaOccupancyMaxActiveBlocksPerMultiprocessor)
+//                 cudaOccupancyMaxActiveBlocksPerMultiprocessor), of the
+//                 kernels whose tasks yield and of those whose tasks sleep
 // Times are printed, never checked. Exit 77 without a CUDA device.
 //
 //   clang++-22 -x cuda --cuda-gpu-arch=sm_90 -std=c++20 -O2 \
@@ -64,20 +69,26 @@ struct thread_result {
   unsigned long long lanes_together;
 };
 
+/// How a task pauses after each step.
+enum class pause { yield, sleep };
+
 /// A task on an executor: \p steps steps (forever if negative), each
-/// followed by a yield (sleep_ns == 0) or a sleep.
-template <class Executor>
+/// followed by a yield, or by a sleep of \p sleep_ns.
+template <class Executor, pause Pause>
 __device__ coroptx::job<> counter_task(Executor &ex, int task, int steps,
                                        unsigned sleep_ns, unsigned *state,
                                        unsigned long long *together) {
   for (int left = steps; left != 0; left -= left > 0) {
     *state = advance(*state, task);
     *together += lanes_together();
-    co_await ex.sleep_for(sleep_ns);
+    if constexpr (Pause == pause::yield)
+      co_await ex.yield_now();
+    else
+      co_await ex.sleep_for(sleep_ns);
   }
 }
 
-template <class Executor, int N>
+template <class Executor, int N, pause Pause>
 __global__ void on_executor(thread_result *out, int steps, bool uneven,
                             unsigned sleep_ns, const volatile int *stop) {
   unsigned state[N];
@@ -87,8 +98,8 @@ __global__ void on_executor(thread_result *out, int steps, bool uneven,
     state[k] = k;
     const int task_steps =
         steps < 0 ? steps : steps_of(steps, uneven, lane_of_thread(), k);
-    if (!ex.spawn(
-            counter_task(ex, k, task_steps, sleep_ns, &state[k], &together)))
+    if (!ex.spawn(counter_task<Executor, Pause>(ex, k, task_steps, sleep_ns,
+                                                &state[k], &together)))
       __trap(); // a frame larger than the slot: the table would be wrong
   }
   ex.run(stop);
@@ -98,9 +109,18 @@ __global__ void on_executor(thread_result *out, int steps, bool uneven,
   out[blockIdx.x * blockDim.x + threadIdx.x] = {sum, together};
 }
 
-template <int N> using thread_executor = coroptx::static_executor<N, 128>;
-template <int N> using warp_executor = coroptx::warp_executor<N, 128>;
-template <int N> using block_executor = coroptx::block_executor<N, 128>;
+// One executor type per job function: the sleeping jobs' executors have
+// slots of 256 bytes, the yielding ones' of 128. Two job functions on one
+// executor type of 16 slots keep their frames in local memory (see the known
+// limitations in docs/usage.md).
+template <pause Pause>
+constexpr std::size_t slot_bytes = Pause == pause::yield ? 128 : 256;
+template <int N, pause Pause>
+using thread_executor = coroptx::static_executor<N, slot_bytes<Pause>>;
+template <int N, pause Pause>
+using warp_executor = coroptx::warp_executor<N, slot_bytes<Pause>>;
+template <int N, pause Pause>
+using block_executor = coroptx::block_executor<N, slot_bytes<Pause>>;
 
 using kernel_type = void (*)(thread_result *, int, bool, unsigned,
                              const volatile int *);
@@ -138,11 +158,11 @@ struct variant {
   bool is_executor;
 };
 
-template <int N> std::vector<variant> variants() {
+template <int N, pause Pause = pause::yield> std::vector<variant> variants() {
   return {{"hand-written", hand_written<N>, false},
-          {"thread", on_executor<thread_executor<N>, N>, true},
-          {"warp", on_executor<warp_executor<N>, N>, true},
-          {"block", on_executor<block_executor<N>, N>, true}};
+          {"thread", on_executor<thread_executor<N, Pause>, N, Pause>, true},
+          {"warp", on_executor<warp_executor<N, Pause>, N, Pause>, true},
+          {"block", on_executor<block_executor<N, Pause>, N, Pause>, true}};
 }
 
 
@@ -171,8 +191,8 @@ float time_kernel(kernel_type kernel, int blocks, thread_result *out, int steps,
 
 /// Runs every variant on one workload; prints its table rows. False if a
 /// variant's states differ from the hand-written loop's.
-template <int N>
-bool switch_cost(int blocks, int steps, bool uneven,
+template <int N, pause Pause>
+bool switch_cost(const char *work, int blocks, int steps, bool uneven,
                  thread_result *device_out) {
   const int threads = blocks * block_size;
   std::vector<thread_result> expected(threads), got(threads);
@@ -183,7 +203,7 @@ bool switch_cost(int blocks, int steps, bool uneven,
   const double resumes = resumes_per_thread / 32.0;
   float hand_written_ms = 0;
   bool same = true;
-  for (const variant &v : variants<N>()) {
+  for (const variant &v : variants<N, Pause>()) {
     const float ms =
         time_kernel(v.kernel, blocks, device_out, steps, uneven, 5);
     CHECK_CUDA(cudaMemcpy(got.data(), device_out,
@@ -204,7 +224,7 @@ bool switch_cost(int blocks, int steps, bool uneven,
         steps_taken += steps_of(steps, uneven, t % 32, k);
     same &= differing == 0;
     std::printf("| %-8s | %2d | %-12s | %9.3f | %8.2f | %6.2fx | %5.1f |%s\n",
-                uneven ? "uneven" : "uniform", N, v.name, ms,
+                work, N, v.name, ms,
                 ms * 1e6 / resumes, ms / hand_written_ms,
                 double(together) / double(steps_taken),
                 differing ? " **RESULTS DIFFER**" : "");
@@ -235,26 +255,32 @@ double stop_latency(kernel_type kernel, int blocks, unsigned sleep_ns,
   return std::chrono::duration<double, std::milli>(returned - set).count();
 }
 
-template <int N> void occupancy_rows() {
-  for (const variant &v : variants<N>()) {
+template <int N, pause Pause> void occupancy_rows() {
+  for (const variant &v : variants<N, Pause>()) {
+    if (Pause == pause::sleep && !v.is_executor)
+      continue;
     cudaFuncAttributes attributes;
     CHECK_CUDA(cudaFuncGetAttributes(&attributes, v.kernel));
     int blocks_per_sm = 0;
     CHECK_CUDA(cudaOccupancyMaxActiveBlocksPerMultiprocessor(
         &blocks_per_sm, v.kernel, block_size, 0));
-    std::printf("| %2d | %-12s | %4d | %6zu | %2d |\n", N, v.name,
-                attributes.numRegs, attributes.localSizeBytes, blocks_per_sm);
+    std::printf("| %2d | %-12s | %-5s | %4d | %6zu | %2d |\n", N, v.name,
+                Pause == pause::yield ? "yield" : "sleep", attributes.numRegs,
+                attributes.localSizeBytes, blocks_per_sm);
   }
 }
 
 template <int N> void stop_rows(int blocks, thread_result *device_out) {
-  for (const variant &v : variants<N>()) {
-    if (!v.is_executor)
+  const std::vector<variant> yielding = variants<N, pause::yield>();
+  const std::vector<variant> sleeping = variants<N, pause::sleep>();
+  for (std::size_t i = 0; i < yielding.size(); ++i) {
+    if (!yielding[i].is_executor)
       continue;
-    const double busy = stop_latency(v.kernel, blocks, 0, device_out);
-    const double sleeping =
-        stop_latency(v.kernel, blocks, 1'000'000, device_out);
-    std::printf("| %2d | %-12s | %8.3f | %8.3f |\n", N, v.name, busy, sleeping);
+    const double busy = stop_latency(yielding[i].kernel, blocks, 0, device_out);
+    const double asleep =
+        stop_latency(sleeping[i].kernel, blocks, 1'000'000, device_out);
+    std::printf("| %2d | %-12s | %8.3f | %8.3f |\n", N, yielding[i].name, busy,
+                asleep);
   }
 }
 
@@ -282,20 +308,25 @@ int main(int argc, char **argv) {
   std::printf("|---|---|---|---|---|---|---|\n");
   bool same = true;
   for (bool uneven : {false, true}) {
-    same &= switch_cost<4>(blocks, steps, uneven, device_out);
-    same &= switch_cost<16>(blocks, steps, uneven, device_out);
+    const char *work = uneven ? "uneven" : "uniform";
+    same &= switch_cost<4, pause::yield>(work, blocks, steps, uneven, device_out);
+    same &= switch_cost<16, pause::yield>(work, blocks, steps, uneven, device_out);
   }
+  same &= switch_cost<4, pause::sleep>("sleep 0", blocks, steps, false, device_out);
+  same &= switch_cost<16, pause::sleep>("sleep 0", blocks, steps, false, device_out);
 
   std::printf("\n| N | executor | stop ms, busy jobs | stop ms, jobs "
               "sleeping 1 ms |\n|---|---|---|---|\n");
   stop_rows<4>(blocks, device_out);
   stop_rows<16>(blocks, device_out);
 
-  std::printf("\n| N | variant | registers | local bytes | blocks/SM "
-              "(%d threads) |\n|---|---|---|---|---|\n",
+  std::printf("\n| N | variant | pause | registers | local bytes | blocks/SM "
+              "(%d threads) |\n|---|---|---|---|---|---|\n",
               block_size);
-  occupancy_rows<4>();
-  occupancy_rows<16>();
+  occupancy_rows<4, pause::yield>();
+  occupancy_rows<16, pause::yield>();
+  occupancy_rows<4, pause::sleep>();
+  occupancy_rows<16, pause::sleep>();
 
   CHECK_CUDA(cudaFree(device_out));
   std::printf("\nexecutor_switch: %s\n",
