@@ -3,7 +3,9 @@
 // done", always equals "free" (a job that ends frees its slot at once, and
 // both start false at the spawn), and CongruentPhis makes them one; without
 // it the kernel kept the third flag, tested once more after every resume.
-// With four jobs: eight flags, and one for the round's backoff.
+// With four jobs: eight flags, and a ninth: the last slot's "free" reaches
+// the loop negated ("holds its job", true at the spawn), and CongruentPhis
+// merges only phis that are equal, not opposite, so that slot keeps "done".
 // RUN: %clang-device --cuda-gpu-arch=sm_90 -O2 -S -emit-llvm %s -o - | FileCheck %s
 // RUN: %clang-device --cuda-gpu-arch=sm_90 -O2 -S %s -o %t.ptx
 // RUN: %if ptxas %{ %ptxas -arch=sm_90 %t.ptx -o /dev/null %}
