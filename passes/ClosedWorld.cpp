@@ -8,10 +8,15 @@
 // functions whose address is taken is final (the devirtualizer relies on it).
 //
 // It also records the device coroutines (with the recursion, if any, that
-// makes a coroutine's frame count unbounded) and tags the calls that would give a
-// frame heap storage: the global operator new, malloc and their frees. A
+// makes a coroutine's frame count unbounded) and tags the calls that would give
+// a frame heap storage: the global operator new, malloc and their frees. A
 // promise type's own operator new is the user's choice and is left alone. A
 // tagged call that survives the pipeline is reported by LoweringVerifier.
+//
+// And it marks the functions that run coroutine code (RunsCoroutinesAttr):
+// those that call an llvm.coro intrinsic (the coroutines, and whoever
+// resumes, destroys or asks a handle), and their direct callers, up to the
+// kernels, into which all of it is inlined later.
 //
 //===----------------------------------------------------------------------===//
 #include "coroptx/Passes/ClosedWorld.h"
@@ -150,6 +155,32 @@ static DenseMap<Function *, std::string> recursiveCoroutines(Module &M) {
   return Recursive;
 }
 
+/// Marks with RunsCoroutinesAttr every function that calls an llvm.coro
+/// intrinsic, and every direct caller of a marked function.
+static bool markFunctionsRunningCoroutines(Module &M) {
+  SmallVector<Function *, 16> Worklist;
+  for (Function &F : M) {
+    if (!F.isIntrinsic() || !F.getName().starts_with("llvm.coro."))
+      continue;
+    for (User *U : F.users())
+      if (auto *Call = dyn_cast<CallBase>(U))
+        Worklist.push_back(Call->getFunction());
+  }
+  bool Changed = false;
+  while (!Worklist.empty()) {
+    Function *F = Worklist.pop_back_val();
+    if (F->hasFnAttribute(RunsCoroutinesAttr))
+      continue;
+    F->addFnAttr(RunsCoroutinesAttr);
+    Changed = true;
+    for (User *U : F->users())
+      if (auto *Call = dyn_cast<CallBase>(U);
+          Call && Call->getCalledFunction() == F)
+        Worklist.push_back(Call->getFunction());
+  }
+  return Changed;
+}
+
 PreservedAnalyses ClosedWorldPass::run(Module &M, ModuleAnalysisManager &) {
   if (!isDeviceModule(M))
     return PreservedAnalyses::all();
@@ -176,6 +207,7 @@ PreservedAnalyses ClosedWorldPass::run(Module &M, ModuleAnalysisManager &) {
     List->addOperand(MDNode::get(Ctx, Entry));
     Changed |= tagHeapFrameCalls(F);
   }
+  Changed |= markFunctionsRunningCoroutines(M);
   if (!RelocatableDeviceCode) {
     Changed |= internalizeNonKernels(M);
     Changed |= freezeNoopCoroutineFrame(M);

@@ -38,6 +38,14 @@ inline constexpr llvm::StringLiteral FrameFreeMDKind = "coroptx.frame.free";
 /// !{!"mangled name", i32 suspend points[, !"coroutines of its recursion"]}.
 inline constexpr llvm::StringLiteral CoroutineListMDName = "coroptx.coroutines";
 
+/// Function attribute of every function that runs coroutine code: a
+/// coroutine, a function that resumes, destroys or asks a handle, and every
+/// function that calls one of those directly (ClosedWorldPass sets it). The
+/// passes that change code beyond the coroutines' own keep to these, so a
+/// kernel without coroutines compiles as clang alone compiles it.
+inline constexpr llvm::StringLiteral RunsCoroutinesAttr =
+    "coroptx.runs-coroutines";
+
 /// The coroutine whose frame \p I allocates on the heap (\p Kind is
 /// FrameAllocMDKind) or frees (FrameFreeMDKind), by ClosedWorldPass's tag;
 /// none for an untagged instruction.
