@@ -72,9 +72,11 @@
 #include "coroptx/Passes/LoweringVerifier.h"
 #include "coroptx/Passes/MergedBranchThreading.h"
 #include "coroptx/Passes/NarrowIntegerSlots.h"
+#include "coroptx/Passes/PeeledTripRerolling.h"
 #include "coroptx/Passes/SpillComputedValues.h"
 #include "coroptx/Passes/TransferLoop.h"
 #include "coroptx/Passes/TransferLoopPeeling.h"
+#include "coroptx/Passes/UnrollOnce.h"
 
 #include "llvm/IR/Module.h"
 #include "llvm/Passes/PassBuilder.h"
@@ -87,6 +89,7 @@
 #include "llvm/Transforms/Scalar/DeadStoreElimination.h"
 #include "llvm/Transforms/Scalar/EarlyCSE.h"
 #include "llvm/Transforms/Scalar/GVN.h"
+#include "llvm/Transforms/Scalar/LoopRotation.h"
 #include "llvm/Transforms/Scalar/SCCP.h"
 #include "llvm/Transforms/Scalar/SROA.h"
 #include "llvm/Transforms/Scalar/SimplifyCFG.h"
@@ -433,12 +436,21 @@ void coroptx::registerCoroPTXPipeline(PassBuilder &PB, PipelineOptions Options) 
       });
 
   // Before LLVM's last LoopUnroll: a spawn loop marked while it was too big
-  // to copy is unrolled there if the post-split passes made it small.
+  // to copy is unrolled there if the post-split passes made it small, and a
+  // loop takes back the trips that were peeled off it and folded into its
+  // preheader, so it unrolls by its real trip count. The trips line up with
+  // the peeled one once the loop is rotated, as LLVM rotates it next anyway.
+  // A rerolled loop notes its trip count, to tell at the end whether
+  // LoopUnroll copied it (NoSecondUnrollingPass).
   PB.registerVectorizerStartEPCallback(
       [](FunctionPassManager &FPM, OptimizationLevel Level) {
-        if (Level.getSpeedupLevel() >= 2)
-          FPM.addPass(
-              createFunctionToLoopPassAdaptor(ConfirmSpawnLoopUnrollingPass()));
+        if (Level.getSpeedupLevel() < 2)
+          return;
+        LoopPassManager LPM;
+        LPM.addPass(ConfirmSpawnLoopUnrollingPass());
+        LPM.addPass(LoopRotatePass());
+        LPM.addPass(PeeledTripRerollingPass());
+        FPM.addPass(createFunctionToLoopPassAdaptor(std::move(LPM)));
       });
 
   // At each peephole point of function simplification (also in the nested
@@ -478,6 +490,7 @@ void coroptx::registerCoroPTXPipeline(PassBuilder &PB, PipelineOptions Options) 
       MPM.addPass(createModuleToFunctionPassAdaptor(LateCongruentPhis()));
       MPM.addPass(
           createModuleToFunctionPassAdaptor(LateMergedBranchThreading()));
+      MPM.addPass(createModuleToFunctionPassAdaptor(NoSecondUnrollingPass()));
     }
     MPM.addPass(DeadDispatchArmsPass());
     MPM.addPass(GlobalDCEPass());
@@ -528,7 +541,9 @@ void coroptx::registerCoroPTXPassNames(PassBuilder &PB) {
         return addIfNamed<CoroutineArrayUnrollingPass>(
                    Name, "coroptx-unroll-coroutine-arrays", LPM) ||
                addIfNamed<ConfirmSpawnLoopUnrollingPass>(
-                   Name, "coroptx-confirm-spawn-loop-unrolling", LPM);
+                   Name, "coroptx-confirm-spawn-loop-unrolling", LPM) ||
+               addIfNamed<PeeledTripRerollingPass>(
+                   Name, "coroptx-reroll-peeled-trip", LPM);
       });
   PB.registerPipelineParsingCallback(
       [](StringRef Name, FunctionPassManager &FPM,
@@ -554,6 +569,8 @@ void coroptx::registerCoroPTXPassNames(PassBuilder &PB) {
                    Name, "coroptx-split-loop-phases", FPM) ||
                addIfNamed<NarrowIntegerSlotsPass>(
                    Name, "coroptx-narrow-integer-slots", FPM) ||
+               addIfNamed<NoSecondUnrollingPass>(
+                   Name, "coroptx-no-second-unrolling", FPM) ||
                addTransferLoopPeelingIfNamed(Name, FPM);
       });
   PB.registerPipelineParsingCallback(

@@ -1,4 +1,4 @@
-; Purpose: the plugin puts the coroptx passes into default<O1..O3>: InPlaceArgumentsPass, AwaitedFactoryInliningPass and ClosedWorldPass at pipeline start (before CoroEarly), SpillComputedValuesPass at the end of function simplification (before CoroSplit), ReleaseSpilledValuesPass, the frame report and the devirtualizer after the coroutines are split (followed by an inliner round only when it made a call direct), and DeadDispatchArms, GlobalDCE and LoweringVerifierPass last.
+; Purpose: the plugin puts the coroptx passes into default<O1..O3>: InPlaceArgumentsPass, AwaitedFactoryInliningPass and ClosedWorldPass at pipeline start (before CoroEarly), SpillComputedValuesPass at the end of function simplification (before CoroSplit), ReleaseSpilledValuesPass, the frame report and the devirtualizer after the coroutines are split (followed by an inliner round only when it made a call direct), NoSecondUnrolling after the late stages, and DeadDispatchArms, GlobalDCE and LoweringVerifierPass last.
 ; RUN: rm -rf %t && split-file %s %t
 ; RUN: %opt-coroptx -passes='default<O1>' -debug-pass-manager -disable-output %t/indirect.ll 2>&1 | FileCheck %s
 ; RUN: %opt-coroptx -passes='default<O2>' -debug-pass-manager -disable-output %t/indirect.ll 2>&1 | FileCheck %s
@@ -22,11 +22,12 @@
 ; CHECK:     Running pass: {{.*}}PlaceFramesAndSimplify on [module]
 ; CHECK-NOT: {{coroptx::.* on \[module\]}}
 ; At the end, after LoopUnroll: the compares of webs of constants again
-; (the handles of an unrolled spawn loop), the phis that always agree, then
-; merged branches.
+; (the handles of an unrolled spawn loop), the phis that always agree,
+; merged branches, then the loops LoopUnroll copied are marked nounroll.
 ; CHECK:     Running pass: {{.*}}LateConstantPhiCompares on
 ; CHECK:     Running pass: {{.*}}LateCongruentPhis on
 ; CHECK:     Running pass: {{.*}}LateMergedBranchThreading on
+; CHECK:     Running pass: coroptx::NoSecondUnrollingPass on
 ; CHECK-NOT: {{coroptx::.* on \[module\]}}
 ; CHECK:     Running pass: coroptx::DeadDispatchArmsPass on [module]
 ; CHECK-NEXT: Running pass: GlobalDCEPass on [module]
