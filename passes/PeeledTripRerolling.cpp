@@ -393,12 +393,13 @@ PreservedAnalyses PeeledTripRerollingPass::run(Loop &L, LoopAnalysisManager &,
   if (!isDeviceModule(*F.getParent()) || !F.hasFnAttribute(RunsCoroutinesAttr))
     return PreservedAnalyses::all();
   OptimizationRemarkEmitter Remarks(&F);
-  if (!isUnrolledPartially(L, AR, Remarks))
-    return PreservedAnalyses::all();
   unsigned Rerolled = 0;
   while (Rerolled < MaxRerolledTrips) {
     PeeledTrip Trip(L);
     if (!Trip.match())
+      break;
+    // LLVM's cost estimate only for a loop that matched: most do not.
+    if (Rerolled == 0 && !isUnrolledPartially(L, AR, Remarks))
       break;
     AR.SE.forgetLoop(&L);
     Trip.reroll();

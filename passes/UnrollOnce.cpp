@@ -32,6 +32,7 @@
 #include "llvm/IR/Constants.h"
 #include "llvm/IR/Metadata.h"
 #include "llvm/IR/Module.h"
+#include "llvm/Transforms/Utils/LoopUtils.h"
 
 #define DEBUG_TYPE "coroptx-unroll-once"
 
@@ -40,28 +41,11 @@ using namespace coroptx;
 
 STATISTIC(NumKeptUnrolled, "Loops unrolled by LLVM and marked nounroll");
 
-namespace {
-
-constexpr StringLiteral TripsAttribute = "coroptx.loop.trips";
-
-/// True when the programmer or a pass already said how \p L unrolls.
-bool hasUnrollAttribute(const Loop &L) {
-  MDNode *LoopID = L.getLoopID();
-  if (!LoopID)
-    return false;
-  for (const MDOperand &Operand : drop_begin(LoopID->operands()))
-    if (auto *Option = dyn_cast<MDNode>(Operand.get()))
-      if (auto *Name = dyn_cast_or_null<MDString>(
-              Option->getNumOperands() ? Option->getOperand(0).get() : nullptr))
-        if (Name->getString().starts_with("llvm.loop.unroll."))
-          return true;
-  return false;
-}
-
-} // namespace
+static constexpr StringLiteral TripsAttribute = "coroptx.loop.trips";
 
 void coroptx::noteTripCountForUnrollOnce(Loop &L, ScalarEvolution &SE) {
-  if (hasUnrollAttribute(L))
+  // A programmer's pragma (or a pass) already said how the loop unrolls.
+  if (hasUnrollTransformation(&L) != TM_Unspecified)
     return;
   const unsigned Trips = SE.getSmallConstantTripCount(&L);
   if (Trips == 0)
