@@ -268,12 +268,12 @@ template <int N, pause Pause> void occupancy_rows() {
       continue;
     cudaFuncAttributes attributes;
     CHECK_CUDA(cudaFuncGetAttributes(&attributes, v.kernel));
-    int blocks_per_sm = 0;
+    int resident_blocks = 0;
     CHECK_CUDA(cudaOccupancyMaxActiveBlocksPerMultiprocessor(
-        &blocks_per_sm, v.kernel, block_size, 0));
+        &resident_blocks, v.kernel, block_size, 0));
     std::printf("| %2d | %-12s | %-5s | %4d | %6zu | %2d |\n", N, v.name,
                 Pause == pause::yield ? "yield" : "sleep", attributes.numRegs,
-                attributes.localSizeBytes, blocks_per_sm);
+                attributes.localSizeBytes, resident_blocks);
   }
 }
 
